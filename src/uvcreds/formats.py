@@ -1,0 +1,58 @@
+"""`uvcreds export --format …`: the same variables for each consumer. Fast-path safe."""
+
+from __future__ import annotations
+
+import os
+
+from uvcreds import fastjson
+from uvcreds.errors import UvcredsError
+from uvcreds.shells import SHELLS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+FORMATS = ("sh", "fish", "pwsh", "dotenv", "json", "github")
+
+
+def render(format_name: str, values: Mapping[str, str], environ: Mapping[str, str]) -> str:
+    if format_name == "sh":
+        return SHELLS["bash"].render(values)
+    if format_name in ("fish", "pwsh"):
+        return SHELLS[format_name].render(values)
+    if format_name == "dotenv":
+        return "".join(f"{name}={dotenv_quote(value)}\n" for name, value in values.items())
+    if format_name == "json":
+        return fastjson.dumps(dict(values)) + "\n"
+    if format_name == "github":
+        return github(values, environ)
+    raise UvcredsError(f"unknown format {format_name!r} (known: {', '.join(FORMATS)})")
+
+
+def dotenv_quote(value: str) -> str:
+    """Single quotes as python-dotenv reads them: never interpolated; only \\\\ and \\' escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def github(values: Mapping[str, str], environ: Mapping[str, str]) -> str:
+    """Append the variables to $GITHUB_ENV; return the commands that mask each secret."""
+    env_file = environ.get("GITHUB_ENV")
+    if not env_file:
+        raise UvcredsError(
+            "--format github: GITHUB_ENV is not set; run this in a GitHub Actions step"
+        )
+    masks: list[str] = []
+    entries: list[str] = []
+    for name, value in values.items():
+        if name.endswith("_PASSWORD"):
+            masks.extend(f"::add-mask::{_command_escape(line)}\n" for line in value.splitlines())
+        delimiter = f"UVCREDS_{os.urandom(12).hex()}"
+        entries.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    with open(env_file, "a", encoding="utf-8", errors="surrogateescape") as stream:
+        stream.write("".join(entries))
+    return "".join(masks)
+
+
+def _command_escape(data: str) -> str:
+    """Workflow-command data escaping, as @actions/core does it."""
+    return data.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -1,0 +1,173 @@
+"""The fast path of `uvcreds export` and `uvcreds hook`, read top to bottom.
+
+A shell calls `uvcreds hook` only when its directory changed, a watched file is newer than
+its stamp, or a token falls due; then this file answers from the saved plan (plan.py) and
+the token cache (cache.py) with the standard library alone. When it cannot (no valid plan,
+a token missing or due, a secret not in the environment), `run_fast` returns None and the
+full path in cli.py answers, writing a new plan on its way. Both share `respond`, which
+turns the variables wanted here into the change against what this shell already has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+import zlib
+
+from uvcreds import cache, fastjson, paths, plan
+from uvcreds.formats import FORMATS
+from uvcreds.formats import render as render_format
+from uvcreds.shells import SHELLS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from uvcreds.shells.base import Shell
+
+# The one exported variable that carries this shell's state between prompts.
+STATE_VAR = "UVCREDS_STATE"
+# "No token falls due": the snippets compare this with the clock.
+NEVER = 2**31 - 1
+
+
+def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
+    """Serve `export [--format F]` or `hook SHELL` from the plan, or None to take the full path."""
+    command = _fast_command(argv)
+    if command is None:
+        return None
+    started_ns = time.time_ns()
+    cwd = os.getcwd()
+    found = planned_values(cwd, environ)
+    if found is None:
+        return None
+    values, due, watched = found
+    kind, name = command
+    if kind == "export":
+        out = render_format(name, values, environ)
+    else:
+        out, _ = respond(
+            SHELLS[name],
+            values,
+            environ,
+            cwd=cwd,
+            due=due,
+            watched=watched,
+            problems=[],
+            started_ns=started_ns,
+        )
+    sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
+    return 0
+
+
+def _fast_command(argv: Sequence[str]) -> tuple[str, str] | None:
+    if len(argv) == 2 and argv[0] == "hook" and argv[1] in SHELLS:
+        return "hook", argv[1]
+    if argv[:1] != ["export"]:
+        return None
+    rest = list(argv[1:])
+    if not rest:
+        return "export", "sh"
+    if len(rest) == 1 and rest[0].startswith("--format="):
+        rest = ["--format", rest[0].split("=", 1)[1]]
+    if len(rest) == 2 and rest[0] in ("--format", "-f") and rest[1] in FORMATS:
+        return "export", rest[1]
+    return None
+
+
+def planned_values(
+    cwd: str, environ: Mapping[str, str]
+) -> tuple[dict[str, str], float, list[str]] | None:
+    """The variables for cwd, when the plan is valid and every value is at hand and not due."""
+    document = plan.load(cwd, environ)
+    if document is None:
+        return None
+    indexes: list[dict[str, str]] = document["indexes"]  # type: ignore[assignment]
+    tokens: dict[str, cache.Entry] = {}
+    if any("key" in index for index in indexes):
+        try:
+            tokens, warning = cache.load(paths.cache_dir(environ))
+        except Exception:
+            return None  # the full path says what is wrong
+        if warning:
+            return None
+    now = time.time()
+    due = NEVER
+    values: dict[str, str] = {}
+    for index in indexes:
+        if "key" in index:
+            entry = tokens.get(index["key"])
+            if entry is None or not cache.usable(entry, now) or cache.due(entry, now):
+                return None
+            username, password = entry["username"], entry["password"]
+            due = min(due, int(entry["due_at"]))
+        else:
+            username = (
+                environ.get(index["username_env"])
+                if index["username_env"]
+                else index["username"] or ""
+            )
+            password = environ.get(index["password_env"])
+            if username is None or password is None:
+                return None  # perhaps in .env: the full path reads it
+        values[index["username_var"]] = username
+        values[index["password_var"]] = password
+    return values, due, [str(entry[0]) for entry in document["watch"]]  # type: ignore[attr-defined]
+
+
+def respond(
+    shell: Shell,
+    wanted: Mapping[str, str],
+    environ: Mapping[str, str],
+    *,
+    cwd: str,
+    due: float,
+    watched: Sequence[str],
+    problems: Sequence[str],
+    started_ns: int,
+) -> tuple[str, list[str]]:
+    """Shell code for the change from this shell's variables to `wanted`, and the problems
+    not yet shown since the last change (so no prompt repeats them)."""
+    state = _read_state(environ)
+    previous: dict[str, str | None] = state.get("prev", {})  # type: ignore[assignment]
+    changes: dict[str, str | None] = {}
+    for name, earlier in previous.items():
+        if name not in wanted and environ.get(name) != earlier:
+            changes[name] = earlier  # restore what the user had, or unset
+    kept: dict[str, str | None] = {}
+    for name, value in wanted.items():
+        kept[name] = previous[name] if name in previous else environ.get(name)
+        if environ.get(name) != value:
+            changes[name] = value
+    said = f"{zlib.crc32(chr(10).join(problems).encode('utf-8', 'surrogateescape')):08x}"
+    stamp = _new_stamp(environ, state.get("stamp"), started_ns)
+    new_state = {"prev": kept, "stamp": stamp, "said": said}
+    changes[STATE_VAR] = fastjson.dumps(new_state)
+    out = shell.render(changes) + shell.render_watch(cwd, stamp, int(due), watched)
+    return out, [] if said == state.get("said") else list(problems)
+
+
+def _read_state(environ: Mapping[str, str]) -> dict[str, object]:
+    try:
+        state = fastjson.loads(environ.get(STATE_VAR, "{}"))
+    except ValueError:
+        return {}
+    if not isinstance(state, dict) or not isinstance(state.get("prev", {}), dict):
+        return {}
+    return state
+
+
+def _new_stamp(environ: Mapping[str, str], old: object, started_ns: int) -> str:
+    """A new empty file dated when this run started reading: a watched file newer than it
+    means "run again"."""
+    directory = os.path.join(paths.cache_dir(environ), "stamps")
+    if isinstance(old, str) and os.path.dirname(old) == directory:
+        with contextlib.suppress(OSError):
+            os.unlink(old)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    path = os.path.join(directory, f"{time.time_ns()}-{os.getpid()}")
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+    os.utime(path, ns=(started_ns, started_ns))
+    return path

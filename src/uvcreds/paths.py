@@ -1,0 +1,46 @@
+"""Where uvcreds keeps its files. Imported by the fast path, so standard library only.
+
+On Linux these are exactly platformdirs' answers (XDG variables, else ~/.cache, ~/.config,
+~/.local/share); elsewhere platformdirs is asked, at the price of importing it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+def cache_dir(environ: Mapping[str, str]) -> str:
+    return environ.get("UVCREDS_CACHE_DIR") or _user_dir(environ, "XDG_CACHE_HOME", ".cache")
+
+
+def data_dir(environ: Mapping[str, str]) -> str:
+    """The trust store lives here, like direnv's allow directory."""
+    return environ.get("UVCREDS_DATA_DIR") or _user_dir(environ, "XDG_DATA_HOME", ".local/share")
+
+
+def config_file(environ: Mapping[str, str]) -> str:
+    """The user's personal settings: `$UVCREDS_CONFIG`, else `<user config dir>/config.toml`."""
+    configured = environ.get("UVCREDS_CONFIG")
+    if configured:
+        return configured
+    return os.path.join(_user_dir(environ, "XDG_CONFIG_HOME", ".config"), "config.toml")
+
+
+def _user_dir(environ: Mapping[str, str], xdg_variable: str, home_relative: str) -> str:
+    if sys.platform.startswith("linux"):
+        xdg = environ.get(xdg_variable, "").strip()
+        base = xdg or os.path.join(environ.get("HOME") or os.path.expanduser("~"), home_relative)
+        return os.path.join(base, "uvcreds")
+    import platformdirs
+
+    finder = {
+        "XDG_CACHE_HOME": platformdirs.user_cache_dir,
+        "XDG_DATA_HOME": platformdirs.user_data_dir,
+        "XDG_CONFIG_HOME": platformdirs.user_config_dir,
+    }[xdg_variable]
+    return str(finder("uvcreds", appauthor=False))

@@ -1,0 +1,25 @@
+"""The providers, one module each (see base.Provider); a new vendor is one file and one line."""
+
+from __future__ import annotations
+
+from uvcreds.errors import UvcredsError
+from uvcreds.providers import env, jfrog
+from uvcreds.providers.base import Provider
+
+PROVIDERS: dict[str, Provider] = {
+    "env": env,
+    "jfrog": jfrog,
+}
+
+
+def detect(url: str) -> str | None:
+    """The provider whose anchored URL pattern matches, if any."""
+    return next((name for name, provider in PROVIDERS.items() if provider.matches(url)), None)
+
+
+def lookup(name: str, where: str) -> Provider:
+    try:
+        return PROVIDERS[name]
+    except KeyError:
+        known = ", ".join(sorted(PROVIDERS))
+        raise UvcredsError(f"{where}: unknown provider {name!r} (known: {known})") from None

@@ -1,0 +1,93 @@
+"""What every provider shares: the Credential it returns, the Settings it reads, its protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from uvcreds.config import Index
+from uvcreds.errors import UvcredsError
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What uv gets for one index; `expires_at` is a Unix time, or None for a secret that lasts."""
+
+    username: str
+    password: str = field(repr=False)
+    expires_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings that apply to one index, and where its named secrets may be read."""
+
+    values: Mapping[str, object]
+    environ: Mapping[str, str] = field(repr=False)
+    dotenv: Path | None = None  # the project's .env, read only for variables the settings name
+    origin: str = "defaults"  # where the settings came from, for messages
+
+    def text(self, key: str) -> str | None:
+        """A string setting, or None when unset; a wrong type is the user's to fix."""
+        value = self.values.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        raise UvcredsError(f"{self.origin}: '{key}' must be a string")
+
+    def secret(self, variable: str) -> str | None:
+        """A named secret: the environment first, then the project's .env."""
+        if variable in self.environ:
+            return self.environ[variable]
+        if self.dotenv is None or not self.dotenv.is_file():
+            return None
+        from dotenv import dotenv_values  # only when the environment lacks it
+
+        return dotenv_values(self.dotenv, interpolate=False).get(variable)
+
+
+class Provider(Protocol):
+    """A vendor, or a way of finding a secret. Modules implement this; see PROVIDERS."""
+
+    # Tokens that expire, cached on disk and refreshed ahead of expiry; False for secrets
+    # the user already holds, which are read fresh each time and never written to disk.
+    MINTS_TOKENS: bool
+    # The settings keys this provider reads, besides `provider`.
+    KEYS: frozenset[str]
+    # Environment variables that change whose token is minted (part of the cache key).
+    IDENTITY_ENV: tuple[str, ...]
+
+    def matches(self, url: str) -> bool:
+        """True when the URL is unmistakably this vendor's (anchored host or path pattern)."""
+        ...
+
+    def fetch(self, index: Index, settings: Settings) -> Credential:
+        """Get a credential, or raise UvcredsError with one line that says what to do."""
+        ...
+
+
+def named_secret(index: Index, settings: Settings, *, default_username: str) -> Credential:
+    """A username and password from the variables the settings name (env and jfrog)."""
+    password_env = settings.text("password-env")
+    if password_env is None:
+        raise UvcredsError(
+            f"index {index.name!r}: no secret is bound to {index.url}; add a [[credential]] "
+            'with this url and password-env = "VARIABLE" to your uvcreds config'
+        )
+    password = settings.secret(password_env)
+    if password is None:
+        raise UvcredsError(
+            f"index {index.name!r}: set {password_env} (named in {settings.origin}) "
+            "in the environment or the project's .env"
+        )
+    username = settings.text("username")
+    username_env = settings.text("username-env")
+    if username_env is not None:
+        username = settings.secret(username_env)
+        if username is None:
+            raise UvcredsError(
+                f"index {index.name!r}: set {username_env} (named in {settings.origin}) "
+                "in the environment or the project's .env"
+            )
+    return Credential(username if username is not None else default_username, password)

@@ -1,0 +1,61 @@
+"""bash: PROMPT_COMMAND (string or array form), values in ANSI-C `$'…'` quotes."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+SNIPPET = "uvcreds.bash"
+
+# Bytes that stand for themselves in any POSIX shell word; everything else goes in $'…'.
+_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_,-./:@%+=")
+_ESCAPES = {
+    ord("\t"): "\\t",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("'"): "\\'",
+    ord("\\"): "\\\\",
+}
+
+
+def hook(exe: str) -> str:
+    from uvcreds.shells import PLACEHOLDER, snippet
+
+    return snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
+
+
+def render(changes: Mapping[str, str | None]) -> str:
+    return "".join(
+        f"unset {name};\n" if value is None else f"export {name}={quote(value)};\n"
+        for name, value in changes.items()
+    )
+
+
+def render_watch(directory: str, stamp: str, due: int, watched: Sequence[str]) -> str:
+    files = " ".join(quote(path) for path in watched)
+    return (
+        f"__uvcreds_dir={quote(directory)}; __uvcreds_stamp={quote(stamp)}; "
+        f"__uvcreds_due={int(due)}; __uvcreds_watch=({files});\n"
+    )
+
+
+def quote(value: str) -> str:
+    """One word that any bash or zsh reads back as exactly `value`, expanding nothing.
+
+    Non-ASCII and control bytes become `\\xNN`, so the output is one printable ASCII line.
+    """
+    data = value.encode("utf-8", "surrogateescape")
+    if not data:
+        return "''"
+    if all(byte in _PLAIN for byte in data):
+        return value
+    return "$'" + "".join(_escape(byte) for byte in data) + "'"
+
+
+def _escape(byte: int) -> str:
+    if byte in _ESCAPES:
+        return _ESCAPES[byte]
+    if 0x20 <= byte < 0x7F:
+        return chr(byte)
+    return f"\\x{byte:02x}"

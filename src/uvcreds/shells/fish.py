@@ -1,0 +1,53 @@
+"""fish: PWD and prompt events; values in single quotes, control and non-ASCII bytes as `\\XNN`."""
+
+from __future__ import annotations
+
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+SNIPPET = "uvcreds.fish"
+
+_OUTSIDE = {ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"}
+
+
+def hook(exe: str) -> str:
+    from uvcreds.shells import PLACEHOLDER, snippet
+
+    return snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
+
+
+def render(changes: Mapping[str, str | None]) -> str:
+    return "".join(
+        f"set -e -g {name};\n" if value is None else f"set -gx {name} {quote(value)};\n"
+        for name, value in changes.items()
+    )
+
+
+def render_watch(directory: str, stamp: str, due: int, watched: Sequence[str]) -> str:
+    # fish has no clock variable; `path mtime --relative STAMP` is the age of this evaluation,
+    # so the snippet compares it with the seconds from now until the next token is due.
+    files = " ".join(quote(path) for path in watched)
+    ttl = max(int(due - time.time()), 0)
+    return (
+        f"set -g __uvcreds_dir {quote(directory)}; set -g __uvcreds_stamp {quote(stamp)}; "
+        f"set -g __uvcreds_ttl {ttl}; set -g __uvcreds_watch {files};\n"
+    )
+
+
+def quote(value: str) -> str:
+    """One fish word that reads back as exactly `value`, expanding nothing."""
+    out = ["'"]
+    for byte in value.encode("utf-8", "surrogateescape"):
+        if byte in _OUTSIDE:
+            out.append("'" + _OUTSIDE[byte] + "'")
+        elif byte in (ord("'"), ord("\\")):
+            out.append("\\" + chr(byte))
+        elif 0x20 <= byte < 0x7F:
+            out.append(chr(byte))
+        else:
+            out.append(f"'\\X{byte:02x}'")
+    out.append("'")
+    return "".join(out)
