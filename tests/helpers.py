@@ -106,7 +106,7 @@ def run(
     cmd: Sequence[str],
     env: Mapping[str, str],
     cwd: Path | str | None = None,
-    input: str | None = None,  # noqa: A002
+    input: str | None = None,
     timeout: float = 60,
 ) -> subprocess.CompletedProcess[str]:
     """Run `cmd` with exactly `env`, capturing text stdout/stderr; never raises on rc."""

@@ -18,6 +18,7 @@ from uvcreds.config import discover
 from uvcreds.errors import UvcredsError
 from uvcreds.formats import FORMATS
 from uvcreds.formats import render as render_format
+from uvcreds.formats import warnings as format_warnings
 from uvcreds.shells import SHELLS
 
 
@@ -69,7 +70,7 @@ def export(format_name: str, publish: str | None) -> None:
     if publish:
         values.update(result.publish_variables(publish))
     _out(render_format(format_name, values, os.environ))
-    for message in result.messages():
+    for message in result.messages() + format_warnings(format_name, values):
         _warn(message)
     if not result.ok:
         sys.exit(1)

@@ -29,6 +29,18 @@ def render(format_name: str, values: Mapping[str, str], environ: Mapping[str, st
     raise UvcredsError(f"unknown format {format_name!r} (known: {', '.join(FORMATS)})")
 
 
+def warnings(format_name: str, values: Mapping[str, str]) -> list[str]:
+    """What a consumer of this format may read differently from what was written."""
+    if format_name != "dotenv":
+        return []
+    return [
+        f"{name} contains '${{', which dotenv readers that interpolate (python-dotenv by "
+        "default) will expand; read the file with interpolation off"
+        for name, value in values.items()
+        if "${" in value
+    ]
+
+
 def dotenv_quote(value: str) -> str:
     """Single quotes as python-dotenv reads them: never interpolated; only \\\\ and \\' escaped."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

@@ -10,7 +10,6 @@ turns the variables wanted here into the change against what this shell already 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
@@ -19,6 +18,7 @@ import zlib
 from uvcreds import cache, fastjson, paths, plan
 from uvcreds.formats import FORMATS
 from uvcreds.formats import render as render_format
+from uvcreds.formats import warnings as format_warnings
 from uvcreds.shells import SHELLS
 
 TYPE_CHECKING = False
@@ -46,6 +46,8 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     values, due, watched = found
     kind, name = command
     if kind == "export":
+        if format_warnings(name, values):
+            return None  # the full path prints them
         out = render_format(name, values, environ)
     else:
         out, _ = respond(
@@ -164,8 +166,10 @@ def _new_stamp(environ: Mapping[str, str], old: object, started_ns: int) -> str:
     means "run again"."""
     directory = os.path.join(paths.cache_dir(environ), "stamps")
     if isinstance(old, str) and os.path.dirname(old) == directory:
-        with contextlib.suppress(OSError):
+        try:
             os.unlink(old)
+        except OSError:  # already gone: a subshell sharing this state replaced it
+            pass
     os.makedirs(directory, mode=0o700, exist_ok=True)
     path = os.path.join(directory, f"{time.time_ns()}-{os.getpid()}")
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))

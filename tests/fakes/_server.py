@@ -107,7 +107,7 @@ def _handler_class(respond: Responder, closing: threading.Event) -> type[BaseHTT
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _dispatch
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     return Handler

@@ -45,7 +45,7 @@ for r in state["responses"]:
         break
 else:
     r = state["fallback"]
-time.sleep(r.get("delay", 0))
+time.sleep(state["delay"] + r.get("delay", 0))
 sys.stdout.write(r["stdout"])
 sys.stdout.flush()
 sys.stderr.write(r["stderr"])
@@ -77,10 +77,11 @@ class FakeExe:
         meta.mkdir(parents=True, exist_ok=True)
         self.log_path = meta / f"{name}.calls.jsonl"
         self.state_path = meta / f"{name}.state.json"
-        self.delay = 0.0  # seconds each call sleeps before answering (applies at next set_*)
         self.log_path.touch()
-        usage = response(stderr=f"fake {name}: unexpected arguments\n", returncode=2)
-        self.set_responses([], fallback=usage)
+        self._delay = 0.0
+        self._responses: list[dict[str, Any]] = []
+        self._fallback = response(stderr=f"fake {name}: unexpected arguments\n", returncode=2)
+        self._save_state()
         python = sys.executable
         if " " in python:
             raise RuntimeError(f"interpreter path with a space can't be a shebang: {python}")
@@ -90,11 +91,23 @@ class FakeExe:
     def set_responses(
         self, responses: Sequence[tuple[Sequence[str], dict[str, Any]]], *, fallback: dict[str, Any]
     ) -> None:
-        """Replace the whole state: (match strings, response(...)) pairs and the fallback."""
-        state = {
-            "responses": [{"match": list(m), **r} for m, r in responses],
-            "fallback": fallback,
-        }
+        """Replace the answers: (match strings, response(...)) pairs and the fallback."""
+        self._responses = [{"match": list(m), **r} for m, r in responses]
+        self._fallback = fallback
+        self._save_state()
+
+    @property
+    def delay(self) -> float:
+        """Seconds every call sleeps before answering (takes effect at once)."""
+        return self._delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        self._delay = seconds
+        self._save_state()
+
+    def _save_state(self) -> None:
+        state = {"responses": self._responses, "fallback": self._fallback, "delay": self._delay}
         tmp = self.state_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(state))
         os.replace(tmp, self.state_path)
@@ -113,12 +126,6 @@ class FakeExe:
 
     def clear_calls(self) -> None:
         self.log_path.write_text("")
-
-    def _answer(
-        self, match: Sequence[str], answer: dict[str, Any], fallback: dict[str, Any]
-    ) -> None:
-        answer = {**answer, "delay": self.delay}
-        self.set_responses([(match, answer)], fallback=fallback)
 
 
 class FakeAz(FakeExe):
@@ -146,14 +153,18 @@ class FakeAz(FakeExe):
             "tenant": tenant,
             "tokenType": "Bearer",
         }
-        self._answer(_AZ_MATCH, response(json.dumps(body, indent=2) + "\n"), _AZ_USAGE)
+        self.set_responses(
+            [(_AZ_MATCH, response(json.dumps(body, indent=2) + "\n"))], fallback=_AZ_USAGE
+        )
 
     def logged_out(self) -> None:
         """Answer like the real az before `az login`: rc 1, the 'Please run az login' line."""
         self.fail(AZ_NOT_LOGGED_IN, returncode=1)
 
     def fail(self, stderr: str, *, returncode: int = 1) -> None:
-        self._answer(_AZ_MATCH, response(stderr=stderr, returncode=returncode), _AZ_USAGE)
+        self.set_responses(
+            [(_AZ_MATCH, response(stderr=stderr, returncode=returncode))], fallback=_AZ_USAGE
+        )
 
 
 _AZ_MATCH = ("account", "get-access-token")
@@ -175,14 +186,16 @@ class FakeGcloud(FakeExe):
                 "token_expiry": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
         }
-        self._answer(_GCLOUD_MATCH, response(json.dumps(body, indent=2) + "\n"), _GCLOUD_USAGE)
+        self.set_responses(
+            [(_GCLOUD_MATCH, response(json.dumps(body, indent=2) + "\n"))], fallback=_GCLOUD_USAGE
+        )
 
     def logged_out(self) -> None:
         self.fail(GCLOUD_NOT_LOGGED_IN, returncode=1)
 
     def fail(self, stderr: str, *, returncode: int = 1) -> None:
         answer = response(stderr=stderr, returncode=returncode)
-        self._answer(_GCLOUD_MATCH, answer, _GCLOUD_USAGE)
+        self.set_responses([(_GCLOUD_MATCH, answer)], fallback=_GCLOUD_USAGE)
 
 
 _GCLOUD_MATCH = ("config", "config-helper")
@@ -214,18 +227,18 @@ class FakeCredProvider(FakeExe):
     def _save(self) -> None:
         pairs: list[tuple[Sequence[str], dict[str, Any]]] = []
         for url, (user, password) in self.endpoints.items():
-            as_json = json.dumps({"Username": user, "Password": password}) + "\n"
+            as_json = json.dumps({"Username": user, "Password": password}, separators=(",", ":"))
+            as_json += "\n"
             human = (
                 f"[Information] [CredentialProvider]Username: {user}\n"
                 f"[Information] [CredentialProvider]Password: {password}\n"
             )
-            pairs.append(((url, "Json"), response(as_json, delay=self.delay)))
-            pairs.append(((url,), response(human, delay=self.delay)))
+            pairs.append(((url, "Json"), response(as_json)))
+            pairs.append(((url,), response(human)))
         failure = response(
             stderr="[Error] [CredentialProvider]Failed to acquire session token: "
             "No credentials for this URI were found (fake)\n",
             returncode=2,
-            delay=self.delay,
         )
         self.set_responses(pairs, fallback=failure)
 
@@ -244,10 +257,10 @@ class FakeKeyring(FakeExe):
 
     def _save(self) -> None:
         pairs: list[tuple[Sequence[str], dict[str, Any]]] = [
-            (("get", service, user), response(password + "\n", delay=self.delay))
+            (("get", service, user), response(password + "\n"))
             for (service, user), password in self.passwords.items()
         ]
-        self.set_responses(pairs, fallback=response(returncode=1, delay=self.delay))
+        self.set_responses(pairs, fallback=response(returncode=1))
 
 
 class CountingWrapper:

@@ -10,10 +10,11 @@ import itertools
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Callable, Mapping, Optional, Union
+from typing import Callable, Optional, Union
 
 from tests.fakes._server import LoopbackServer, Reply, Request
 

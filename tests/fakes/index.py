@@ -10,6 +10,7 @@ import base64
 import binascii
 import hashlib
 import re
+import sys
 import threading
 import warnings
 import zipfile
@@ -21,9 +22,26 @@ from types import TracebackType
 from typing import Any, Callable, Optional
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-with warnings.catch_warnings():  # its vendored bottle imports the deprecated `cgi`
-    warnings.simplefilter("ignore", DeprecationWarning)
+with warnings.catch_warnings():  # its vendored bottle: `cgi` deprecation, ImportWarning
+    warnings.simplefilter("ignore")
     import pypiserver
+    from pypiserver.bottle_wrapper import bottle as _bottle
+
+# That bottle also puts a finder for `bottle.ext.*` on sys.meta_path, which then sees every
+# failed import in the test process (and warns); pypiserver never uses bottle.ext.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_ImportRedirect"]
+
+
+def _file_iter_range_closing(fp: Any, offset: int, size: int, maxread: int = 1 << 20) -> Any:
+    """bottle's range reader, closing the file when done (the original leaks it)."""
+    try:
+        yield from _bottle_file_iter_range(fp, offset, size, maxread)
+    finally:
+        fp.close()
+
+
+_bottle_file_iter_range = _bottle._file_iter_range
+_bottle._file_iter_range = _file_iter_range_closing
 
 DEFAULT_USERNAME = "aws"
 DEFAULT_PASSWORD = "idx-tok.A1/b2+c3="  # has characters that need quoting and URL-encoding
@@ -191,7 +209,7 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -1,0 +1,138 @@
+"""Command-line behaviour: one-line errors, exit statuses, status output, usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import run, uvcreds_cmd, write_project
+
+
+def uvcreds(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
+    result = run([*uvcreds_cmd(), *args], env, cwd=cwd)
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
+def user_config(env: dict[str, str], text: str) -> Path:
+    path = Path(env["UVCREDS_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_malformed_pyproject_names_file_and_line(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.uv]\n[[tool.uv.index]]\nname = "x\n')
+    code, out, err = uvcreds(isolated_env, tmp_path, "export")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"uvcreds: {tmp_path / 'pyproject.toml'}: invalid TOML: ")
+    assert "(at line 3, column " in err and err.endswith("; fix the file\n")
+    assert err.count("\n") == 1
+
+
+def test_unknown_provider_lists_the_known_ones(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    write_project(tmp_path, [("corp", "https://corp.example/simple/")])
+    config = user_config(
+        isolated_env, '[[credential]]\nurl = "https://corp.example/"\nprovider = "nexus"\n'
+    )
+    code, out, err = uvcreds(isolated_env, tmp_path, "export")
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"uvcreds: index 'corp' ({config} ([[credential]] https://corp.example/)): "
+        "unknown provider 'nexus' (known: "
+    )
+    assert "env" in err and "jfrog" in err and err.count("\n") == 1
+
+
+def test_unknown_setting_is_named(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    write_project(tmp_path, [("corp", "https://corp.example/simple/")])
+    config = user_config(
+        isolated_env,
+        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\npasword-env = "X"\n',
+    )
+    code, _, err = uvcreds(isolated_env, tmp_path, "export")
+    assert code == 1
+    assert err == (
+        f"uvcreds: {config} ([[credential]] https://corp.example/): unknown setting "
+        "'pasword-env' (known: password-env, provider, username, username-env)\n"
+    )
+
+
+def test_invalid_index_name_is_reported_and_the_rest_exported(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    write_project(tmp_path, [("ok", "https://ok.example/simple/"), ("no/slash", "https://x/")])
+    user_config(
+        isolated_env,
+        '[[credential]]\nurl = "https://ok.example/"\nprovider = "env"\npassword-env = "T"\n',
+    )
+    code, out, err = uvcreds({**isolated_env, "T": "tok"}, tmp_path, "export", "--format", "json")
+    assert code == 1
+    assert json.loads(out) == {"UV_INDEX_OK_USERNAME": "", "UV_INDEX_OK_PASSWORD": "tok"}
+    assert err == (
+        f"uvcreds: {tmp_path / 'pyproject.toml'}: index name 'no/slash' has '/': uv allows "
+        "only ASCII letters, digits, '-', '_' and '.'; rename it\n"
+    )
+
+
+def test_a_secret_bound_to_no_url_is_not_sent(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    """JFrog is recognised by its path, but nothing names a secret for this URL."""
+    url = "https://acme.jfrog.io/artifactory/api/pypi/pypi-local/simple"
+    write_project(tmp_path, [("acme", url)])
+    code, out, err = uvcreds({**isolated_env, "JFROG_TOKEN": "t"}, tmp_path, "export")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"uvcreds: index 'acme': no secret is bound to {url}; add a [[credential]] with this "
+        'url and password-env = "VARIABLE" to your uvcreds config\n'
+    )
+
+
+def test_public_indexes_need_nothing(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    write_project(tmp_path, [("pytorch", "https://download.pytorch.org/whl/cpu")])
+    assert uvcreds(isolated_env, tmp_path, "export") == (0, "", "")
+
+
+def test_status_shows_everything_but_the_secret(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    write_project(tmp_path, [("corp.v2", "https://corp.example/simple/")])
+    config = user_config(
+        isolated_env,
+        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
+        'username = "me"\npassword-env = "CORP_TOKEN"\n',
+    )
+    env = {**isolated_env, "CORP_TOKEN": "s3cr3t-value"}
+    code, out, err = uvcreds(env, tmp_path, "status", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == [
+        {
+            "name": "corp.v2",
+            "url": "https://corp.example/simple/",
+            "source": str(tmp_path / "pyproject.toml"),
+            "provider": "env",
+            "username_var": "UV_INDEX_CORP_V2_USERNAME",
+            "password_var": "UV_INDEX_CORP_V2_PASSWORD",
+            "settings": f"{config} ([[credential]] https://corp.example/)",
+            "trust": "no project settings",
+            "token": "secret from CORP_TOKEN (set)",
+            "expires_at": None,
+        }
+    ]
+    code, text, _ = uvcreds(env, tmp_path, "status")
+    assert code == 0 and "corp.v2  https://corp.example/simple/" in text
+    assert "s3cr3t-value" not in out + text
+    missing = uvcreds(isolated_env, tmp_path, "status")[1]
+    assert "secret from CORP_TOKEN (missing)" in missing
+
+
+def test_usage_errors_exit_2(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    code, out, err = uvcreds(isolated_env, tmp_path, "export", "--format", "xml")
+    assert (code, out) == (2, "")
+    assert "Invalid value for '--format'" in err
+    assert uvcreds(isolated_env, tmp_path, "hook", "tcsh")[0] == 2
+    assert uvcreds(isolated_env, tmp_path, "frobnicate")[0] == 2
+
+
+def test_python_dash_m_is_the_same_command(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    import sys
+
+    result = run([sys.executable, "-m", "uvcreds", "--version"], isolated_env, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith("uvcreds, version ")
