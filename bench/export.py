@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import clean_env, installed_uvcreds, interleaved  # noqa: E402
+from common import clean_env, installed_uvcreds, interleaved
 
 PROJECT = """\
 [project]
@@ -61,7 +61,10 @@ def main() -> None:
         env = clean_env(root)
         env.update(JFROG_TOKEN="j", CORP_TOKEN="c", TEAM9_USER="u", TEAM9_TOKEN="t")
         medians = interleaved(
-            {"python -I -c pass": [python, "-I", "-c", "pass"], "uvcreds export": [uvcreds, "export"]},
+            {
+                "python -I -c pass": [python, "-I", "-c", "pass"],
+                "uvcreds export": [uvcreds, "export"],
+            },
             env,
             root / "project",
             rounds=20,

@@ -21,7 +21,9 @@ def user_config(env: dict[str, str], text: str) -> Path:
     return path
 
 
-def test_malformed_pyproject_names_file_and_line(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+def test_malformed_pyproject_names_file_and_line(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.uv]\n[[tool.uv.index]]\nname = "x\n')
     code, out, err = uvcreds(isolated_env, tmp_path, "export")
     assert (code, out) == (1, "")
@@ -30,7 +32,9 @@ def test_malformed_pyproject_names_file_and_line(tmp_path: Path, isolated_env: d
     assert err.count("\n") == 1
 
 
-def test_unknown_provider_lists_the_known_ones(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+def test_unknown_provider_lists_the_known_ones(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
     write_project(tmp_path, [("corp", "https://corp.example/simple/")])
     config = user_config(
         isolated_env, '[[credential]]\nurl = "https://corp.example/"\nprovider = "nexus"\n'
@@ -92,7 +96,9 @@ def test_public_indexes_need_nothing(tmp_path: Path, isolated_env: dict[str, str
     assert uvcreds(isolated_env, tmp_path, "export") == (0, "", "")
 
 
-def test_status_shows_everything_but_the_secret(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+def test_status_shows_everything_but_the_secret(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
     write_project(tmp_path, [("corp.v2", "https://corp.example/simple/")])
     config = user_config(
         isolated_env,

@@ -143,7 +143,7 @@ def obtain(
             if entry is not None and fresh_enough and (fetched_by_another or not wanted_new):
                 return _credential(entry)
             try:
-                credential = _fetch_within(fetch, started + wait - time.time(), describe)
+                credential = _fetch_within(fetch, started + wait - time.time(), describe, warn)
             except UvcredsError:
                 if entry is not None and fresh_enough:
                     warn(f"index {describe['index']!r}: refresh failed; the cached token is kept")
@@ -167,9 +167,13 @@ def _credential(entry: Entry) -> Credential:
 
 
 def _fetch_within(
-    fetch: Callable[[], Credential], seconds: float, describe: dict[str, str]
+    fetch: Callable[[], Credential],
+    seconds: float,
+    describe: dict[str, str],
+    warn: Callable[[str], None],
 ) -> Credential:
-    """Run fetch in a daemon thread so a vendor that never answers cannot hold us past the limit."""
+    """Run fetch in a daemon thread, so a vendor that never answers cannot hold us past the
+    limit; say what we wait for once it takes longer than a second."""
     import threading
 
     outcome: list[Credential | BaseException] = []
@@ -181,8 +185,15 @@ def _fetch_within(
             outcome.append(exc)
 
     worker = threading.Thread(target=run, daemon=True)
+    deadline = time.monotonic() + max(seconds, 0.01)
     worker.start()
-    worker.join(max(seconds, 0.01))
+    worker.join(min(1.0, max(seconds, 0.01)))
+    if not outcome and time.monotonic() < deadline:
+        warn(
+            f"waiting for {describe['provider']} to give a token for index "
+            f"{describe['index']!r} (at most {deadline - time.monotonic():.0f}s more)"
+        )
+        worker.join(deadline - time.monotonic())
     if not outcome:
         raise UvcredsError(
             f"index {describe['index']!r}: no answer from {describe['provider']} within "

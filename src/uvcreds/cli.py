@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -50,8 +51,14 @@ def _collect(**kwargs: Any) -> credentials.Result:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="uvcreds")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Say on stderr what is read and decided (no secrets).")
+def cli(debug: bool) -> None:
     """Short-lived credentials for private package indexes, exported for uv."""
+    if debug:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("uvcreds: debug: %(message)s"))
+        logging.getLogger("uvcreds").addHandler(handler)
+        logging.getLogger("uvcreds").setLevel(logging.DEBUG)
 
 
 @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -15,6 +16,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
+
+log = logging.getLogger(__name__)
 
 # Larger than any real pyproject.toml; keeps a hostile file from eating memory.
 MAX_TOML_BYTES = 4 * 1024 * 1024
@@ -42,6 +45,19 @@ class Index:
     url: str
     source: str  # the file that defined it, or the environment variable
     publish_url: str | None = None
+
+    @property
+    def display_url(self) -> str:
+        """The URL for messages: a password written into it is never shown."""
+        return redact(self.url)
+
+
+def redact(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.partition("@")
+    if not sep or not at or "/" in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:****@{host}" if ":" in userinfo else url
 
 
 @dataclass
@@ -73,6 +89,7 @@ def is_truthy(value: str | None) -> bool:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, or raise ValueError with a one-line reason that names the file."""
+    log.debug("reading %s", path)
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_TOML_BYTES + 1)

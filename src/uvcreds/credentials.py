@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from uvcreds.providers.base import Credential
 from uvcreds.settings import Resolved, resolve
 
 USE, DUE, FORCE = "use", "due", "force"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -118,6 +120,10 @@ def collect(
             warn(warning)
     due_keys: list[str] = []
     for item in resolved:
+        log.debug(
+            "index %r: %s, provider %s, settings from %s",
+            item.index.name, item.index.display_url, item.provider, item.settings.origin,
+        )
         mode = refresh if names is None or item.index.name in names else USE
         outcome = Outcome(item)
         try:
@@ -182,13 +188,13 @@ def _credential(
     entry = tokens.get(key)
     now = time.time()
     if mode == USE and entry is not None and cache.usable(entry, now):
+        log.debug("index %r: cached token, due %s", item.index.name, cache.due(entry, now))
         if cache.due(entry, now):
             due_keys.append(key)
         credential = Credential(entry["username"], entry["password"], float(entry["expires_at"]))
         return credential, float(entry["due_at"])
-    if mode == USE:
-        warn(f"fetching a token for index {item.index.name!r} ({item.provider})")
-    describe = {"index": item.index.name, "url": item.index.url, "provider": item.provider}
+    log.debug("index %r: fetching (%s)", item.index.name, mode)
+    describe = {"index": item.index.name, "url": item.index.display_url, "provider": item.provider}
     credential = cache.obtain(
         directory,
         key,
@@ -235,7 +241,7 @@ def status(cwd: Path, environ: Mapping[str, str]) -> tuple[list[dict[str, object
 def _status_row(item: Resolved, tokens: Mapping[str, cache.Entry]) -> dict[str, object]:
     row: dict[str, object] = {
         "name": item.index.name,
-        "url": item.index.url,
+        "url": item.index.display_url,
         "source": item.index.source,
         "provider": item.provider,
         "username_var": envnames.username_var(item.index.name),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from uvcreds.errors import UvcredsError
-from uvcreds.providers import env, jfrog
+from uvcreds.providers import aws, azure, command, env, google, jfrog
 from uvcreds.providers.base import Provider
 
 PROVIDERS: dict[str, Provider] = {
+    "aws": aws,
+    "azure": azure,
+    "command": command,
     "env": env,
+    "google": google,
     "jfrog": jfrog,
 }
 

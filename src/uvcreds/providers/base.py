@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def named_secret(index: Index, settings: Settings, *, default_username: str) -> 
     password_env = settings.text("password-env")
     if password_env is None:
         raise UvcredsError(
-            f"index {index.name!r}: no secret is bound to {index.url}; add a [[credential]] "
+            f"index {index.name!r}: no secret is bound to {index.display_url}; add a [[credential]] "
             'with this url and password-env = "VARIABLE" to your uvcreds config'
         )
     password = settings.secret(password_env)
@@ -91,3 +94,31 @@ def named_secret(index: Index, settings: Settings, *, default_username: str) -> 
                 "in the environment or the project's .env"
             )
     return Credential(username if username is not None else default_username, password)
+
+
+def run_program(
+    argv: list[str], settings: Settings, where: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a vendor's program (az, gcloud, ...) with no stdin, within UVCREDS_TIMEOUT.
+
+    Returns whatever it exited with; a program that cannot start or never finishes is a
+    UvcredsError naming it.
+    """
+    import subprocess
+
+    from uvcreds.cache import timeout
+
+    seconds = timeout(settings.environ)
+    try:
+        return subprocess.run(
+            argv,
+            env=dict(settings.environ),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+        )
+    except subprocess.TimeoutExpired:
+        raise UvcredsError(f"{where}: {argv[0]} did not finish within {seconds:g}s") from None
+    except OSError as exc:
+        raise UvcredsError(f"{where}: cannot run {argv[0]}: {exc.strerror}") from None

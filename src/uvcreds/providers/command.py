@@ -1,0 +1,97 @@
+"""Any index: a program the user names prints the secret, or JSON with more.
+
+Output is either the password alone (one line), or a JSON object
+`{"username": ..., "password": ..., "expires": <Unix time or ISO 8601>}`; with `expires`
+the token is cached and refreshed like a vendor's. The program runs with stdin closed,
+in the project directory, with UVCREDS_INDEX_NAME and UVCREDS_INDEX_URL set.
+A project's own `command` runs only once the project is allowed (settings.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime, timezone
+
+from uvcreds.config import Index
+from uvcreds.errors import UvcredsError
+from uvcreds.providers.base import Credential, Settings
+
+MINTS_TOKENS = True
+KEYS = frozenset({"command", "username"})
+IDENTITY_ENV: tuple[str, ...] = ()
+TIMEOUT = 60.0
+
+
+def matches(url: str) -> bool:
+    return False  # chosen only by configuration
+
+
+def fetch(index: Index, settings: Settings) -> Credential:
+    argv = settings.values.get("command")
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+        raise UvcredsError(f"{settings.origin}: 'command' must be a non-empty list of strings")
+    where = f"index {index.name!r}: command {argv[0]!r}"
+    environment = {
+        **settings.environ,
+        "UVCREDS_INDEX_NAME": index.name,
+        "UVCREDS_INDEX_URL": index.url,
+    }
+    cwd = settings.dotenv.parent if settings.dotenv else None
+    try:
+        done = subprocess.run(
+            argv,
+            env=environment,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise UvcredsError(f"{where} was not found; install it or fix the path") from None
+    except OSError as exc:
+        raise UvcredsError(f"{where} could not run: {exc.strerror}") from None
+    except subprocess.TimeoutExpired:
+        raise UvcredsError(f"{where} gave no answer within {TIMEOUT:.0f}s") from None
+    if done.returncode != 0:
+        # Its stderr is not repeated: a secret helper's errors may quote what it holds.
+        raise UvcredsError(f"{where} failed (exit {done.returncode}); run it yourself to see why")
+    return _parse(done.stdout.decode("utf-8", "surrogateescape"), settings, where)
+
+
+def _parse(output: str, settings: Settings, where: str) -> Credential:
+    username = settings.text("username") or ""
+    if not output.lstrip().startswith("{"):
+        password = output.rstrip("\r\n")
+        if not password:
+            raise UvcredsError(f"{where} printed nothing")
+        return Credential(username, password)
+    try:
+        document = json.loads(output)
+    except ValueError:
+        raise UvcredsError(f"{where} printed JSON that does not parse") from None
+    password = document.get("password") if isinstance(document, dict) else None
+    if not isinstance(password, str) or not password:
+        raise UvcredsError(f"{where} printed JSON without a string 'password'")
+    user = document.get("username", username)
+    if not isinstance(user, str):
+        raise UvcredsError(f"{where} printed a 'username' that is not a string")
+    return Credential(user, password, _expiry(document.get("expires"), where))
+
+
+def _expiry(value: object, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            return moment.timestamp()
+    raise UvcredsError(f"{where} printed an 'expires' that is neither a Unix time nor ISO 8601")
