@@ -10,11 +10,11 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from uvcreds import __version__, cache, credentials, hook, paths, trust
+from uvcreds import __version__, cache, credentials, execute, hook, paths, trust
 from uvcreds.config import discover
 from uvcreds.errors import UvcredsError
 from uvcreds.formats import FORMATS
@@ -209,19 +209,22 @@ def _project_files(directory: Path | None) -> list[Path]:
 @cli.command("exec", context_settings={"ignore_unknown_options": True})
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_command(publish: str | None, command: Sequence[str]) -> NoReturn:
-    """Run COMMAND with the credentials in its environment."""
+def exec_command(publish: str | None, command: Sequence[str]) -> None:
+    """Run COMMAND with the credentials in its environment; exit as it does."""
     result = _collect()
     values = result.variables()
     if publish:
         values.update(result.publish_variables(publish))
     for message in result.messages():
         _warn(message)
-    environment = {**os.environ, **values}
-    try:
-        os.execvpe(command[0], list(command), environment)
-    except OSError as exc:
-        raise UvcredsError(f"cannot run {command[0]!r}: {exc.strerror}") from None
+    status = execute.run(command, {**os.environ, **values})
+    if status != 0 and publish:
+        _warn(
+            f"{command[0]} exited with {status} while publishing to index {publish!r}; if the "
+            "index refused the credential, check that it may upload (`uvcreds status`) or "
+            f"get a new one (`uvcreds refresh {publish}`)"
+        )
+    sys.exit(execute.die_like(status))
 
 
 def _check_names(result: credentials.Result, names: Sequence[str]) -> None:

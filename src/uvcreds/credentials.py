@@ -64,19 +64,27 @@ class Result:
         return values
 
     def publish_variables(self, name: str) -> dict[str, str]:
-        """`UV_PUBLISH_*` for `uv publish --index NAME`, from that index's credential."""
+        """`UV_PUBLISH_*` so `uv publish` and `uv publish --index NAME` upload there.
+
+        The target is named by UV_PUBLISH_INDEX, not UV_PUBLISH_URL: uv refuses
+        UV_PUBLISH_URL together with `--index`. An index without a `publish-url` is refused,
+        or a plain `uv publish` would offer its credential to PyPI.
+        """
         for outcome in self.outcomes:
             if outcome.index.name != name:
                 continue
             if outcome.credential is None:
                 raise UvcredsError(outcome.problem or f"index {name!r} needs no credentials")
-            values = {
+            if not outcome.index.publish_url:
+                raise UvcredsError(
+                    f"--publish {name}: the index has no publish-url in {outcome.index.source}; "
+                    "add one, so the credential goes nowhere else"
+                )
+            return {
                 "UV_PUBLISH_USERNAME": outcome.credential.username,
                 "UV_PUBLISH_PASSWORD": outcome.credential.password,
+                "UV_PUBLISH_INDEX": name,
             }
-            if outcome.index.publish_url:
-                values["UV_PUBLISH_URL"] = outcome.index.publish_url
-            return values
         known = ", ".join(o.index.name for o in self.outcomes) or "none"
         raise UvcredsError(f"--publish {name}: no such index here (found: {known})")
 
@@ -122,7 +130,10 @@ def collect(
     for item in resolved:
         log.debug(
             "index %r: %s, provider %s, settings from %s",
-            item.index.name, item.index.display_url, item.provider, item.settings.origin,
+            item.index.name,
+            item.index.display_url,
+            item.provider,
+            item.settings.origin,
         )
         mode = refresh if names is None or item.index.name in names else USE
         outcome = Outcome(item)

@@ -1,0 +1,98 @@
+"""`uvcreds exec`: the child gets the credentials; its exit status and signals come back."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run, uvcreds_cmd, write_project
+
+
+@pytest.fixture
+def project(tmp_path: Path, isolated_env: dict[str, str]) -> Path:
+    write_project(tmp_path / "p", [("corp", "https://corp.example/simple/")], publish_urls=True)
+    config = Path(isolated_env["UVCREDS_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
+        'username = "me"\npassword-env = "T"\n'
+    )
+    isolated_env["T"] = "tok"
+    return tmp_path / "p"
+
+
+def test_the_child_sees_the_credentials(project: Path, isolated_env: dict[str, str]) -> None:
+    show = (
+        'printf "%s|%s|%s" "$UV_INDEX_CORP_USERNAME" "$UV_INDEX_CORP_PASSWORD" "${UV_PUBLISH_URL-}"'
+    )
+    result = run([*uvcreds_cmd(), "exec", "--", "sh", "-c", show], isolated_env, cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "me|tok|", "")
+
+
+def test_publish_adds_uv_publish_variables(project: Path, isolated_env: dict[str, str]) -> None:
+    show = 'printf "%s|%s|%s" "$UV_PUBLISH_USERNAME" "$UV_PUBLISH_PASSWORD" "$UV_PUBLISH_INDEX"'
+    argv = [*uvcreds_cmd(), "exec", "--publish", "corp", "--", "sh", "-c", show]
+    result = run(argv, isolated_env, cwd=project)
+    assert result.stdout == "me|tok|corp"
+
+
+def test_publish_needs_a_publish_url(project: Path, isolated_env: dict[str, str]) -> None:
+    """Else a plain `uv publish` would send the index's credential to PyPI."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('publish-url = "https://corp.example/"', ""))
+    argv = [*uvcreds_cmd(), "exec", "--publish", "corp", "--", "true"]
+    result = run(argv, isolated_env, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"uvcreds: --publish corp: the index has no publish-url in {pyproject}; add one, so the "
+        "credential goes nowhere else\n"
+    )
+
+
+def test_exit_status_passes_through(project: Path, isolated_env: dict[str, str]) -> None:
+    result = run([*uvcreds_cmd(), "exec", "--", "sh", "-c", "exit 7"], isolated_env, cwd=project)
+    assert (result.returncode, result.stderr) == (7, "")
+
+
+def test_a_signal_that_ends_the_child_ends_uvcreds_alike(
+    project: Path, isolated_env: dict[str, str]
+) -> None:
+    argv = [*uvcreds_cmd(), "exec", "--", "sh", "-c", "kill -TERM $$"]
+    assert run(argv, isolated_env, cwd=project).returncode == -signal.SIGTERM
+
+
+def test_sigterm_to_uvcreds_reaches_the_child(
+    project: Path, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    marker = tmp_path / "child-got-term"
+    script = f"trap 'touch {marker}; exit 5' TERM; touch {tmp_path / 'ready'}; while :; do sleep 0.05; done"
+    process = subprocess.Popen(
+        [*uvcreds_cmd(), "exec", "--", "sh", "-c", script], env=isolated_env, cwd=project
+    )
+    deadline = time.monotonic() + 20
+    while not (tmp_path / "ready").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 5
+    assert marker.exists()
+
+
+def test_publish_for_an_unknown_index_runs_nothing(
+    project: Path, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    canary = tmp_path / "ran"
+    argv = [*uvcreds_cmd(), "exec", "--publish", "nope", "--", "touch", str(canary)]
+    result = run(argv, isolated_env, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == "uvcreds: --publish nope: no such index here (found: corp)\n"
+    assert not canary.exists()
+
+
+def test_a_missing_command_is_one_line(project: Path, isolated_env: dict[str, str]) -> None:
+    result = run([*uvcreds_cmd(), "exec", "--", "no-such-program-x"], isolated_env, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == "uvcreds: cannot run 'no-such-program-x': not found\n"
