@@ -69,12 +69,13 @@ def test_sigterm_to_uvcreds_reaches_the_child(
     project: Path, isolated_env: dict[str, str], tmp_path: Path
 ) -> None:
     marker = tmp_path / "child-got-term"
-    script = f"trap 'touch {marker}; exit 5' TERM; touch {tmp_path / 'ready'}; while :; do sleep 0.05; done"
+    ready = tmp_path / "ready"
+    script = f"trap 'touch {marker}; exit 5' TERM; touch {ready}; while :; do sleep 0.05; done"
     process = subprocess.Popen(
         [*uvcreds_cmd(), "exec", "--", "sh", "-c", script], env=isolated_env, cwd=project
     )
     deadline = time.monotonic() + 20
-    while not (tmp_path / "ready").exists() and time.monotonic() < deadline:
+    while not ready.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 5

@@ -132,9 +132,7 @@ def obtain(
     _make_directory(directory)
     try:
         with FileLock(os.path.join(directory, LOCK_FILE), timeout=max(wait, 0.01), mode=0o600):
-            tokens, warning = load(directory)
-            if warning:
-                warn(warning)
+            tokens, _ = load(directory)  # corrupt: the caller's lock-free read warned once
             entry = tokens.get(key)
             now = time.time()
             fresh_enough = entry is not None and usable(entry, now)
@@ -144,9 +142,9 @@ def obtain(
                 return _credential(entry)
             try:
                 credential = _fetch_within(fetch, started + wait - time.time(), describe, warn)
-            except UvcredsError:
+            except UvcredsError as exc:
                 if entry is not None and fresh_enough:
-                    warn(f"index {describe['index']!r}: refresh failed; the cached token is kept")
+                    warn(f"{exc}; the cached token is kept")
                     return _credential(entry)
                 raise
             if credential.expires_at is not None:

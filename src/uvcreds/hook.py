@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 STATE_VAR = "UVCREDS_STATE"
 # "No token falls due": the snippets compare this with the clock.
 NEVER = 2**31 - 1
+# How much earlier than the run's start its stamp is dated (see _new_stamp).
+STAMP_MARGIN_NS = 50_000_000
 
 
 def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
@@ -147,7 +149,8 @@ def respond(
     stamp = _new_stamp(environ, state.get("stamp"), started_ns)
     new_state = {"prev": kept, "stamp": stamp, "said": said}
     changes[STATE_VAR] = fastjson.dumps(new_state)
-    out = shell.render(changes) + shell.render_watch(cwd, stamp, int(due), watched)
+    directory = _shell_directory(cwd, environ)
+    out = shell.render(changes) + shell.render_watch(directory, stamp, int(due), watched)
     return out, [] if said == state.get("said") else list(problems)
 
 
@@ -161,9 +164,23 @@ def _read_state(environ: Mapping[str, str]) -> dict[str, object]:
     return state
 
 
+def _shell_directory(cwd: str, environ: Mapping[str, str]) -> str:
+    """The shell's own name for cwd: its $PWD keeps symlinks that getcwd() resolves, and the
+    snippets compare $PWD with what this returns (pwsh sets no $PWD: cwd is used)."""
+    logical = environ.get("PWD", "")
+    if logical != cwd and os.path.isabs(logical):
+        try:
+            if os.path.samestat(os.stat(logical), os.stat(cwd)):
+                return logical
+        except OSError:
+            pass
+    return cwd
+
+
 def _new_stamp(environ: Mapping[str, str], old: object, started_ns: int) -> str:
     """A new empty file dated when this run started reading: a watched file newer than it
-    means "run again"."""
+    means "run again". Dated STAMP_MARGIN_NS earlier, since the kernel dates a write with a
+    coarse clock that can lag time_ns() by a tick: an edit just after the start still counts."""
     directory = os.path.join(paths.cache_dir(environ), "stamps")
     if isinstance(old, str) and os.path.dirname(old) == directory:
         try:
@@ -173,5 +190,6 @@ def _new_stamp(environ: Mapping[str, str], old: object, started_ns: int) -> str:
     os.makedirs(directory, mode=0o700, exist_ok=True)
     path = os.path.join(directory, f"{time.time_ns()}-{os.getpid()}")
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
-    os.utime(path, ns=(started_ns, started_ns))
+    dated = started_ns - STAMP_MARGIN_NS
+    os.utime(path, ns=(dated, dated))
     return path
