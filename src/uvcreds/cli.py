@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from uvcreds import __version__, cache, credentials, execute, hook, paths, trust
+from uvcreds import __version__, cache, credentials, execute, hook, paths, plan, trust
 from uvcreds.config import discover
 from uvcreds.errors import UvcredsError
 from uvcreds.formats import FORMATS
@@ -112,6 +112,7 @@ def hook_command(shell: str, publish: str | None) -> None:
     _out(out)
     for message in fresh_problems:
         _warn(message)
+    plan.prune(paths.cache_dir(os.environ))
 
 
 @cli.command()

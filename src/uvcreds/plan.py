@@ -112,3 +112,31 @@ def save(
         os.replace(temporary, path)
     except OSError:
         pass  # the next run takes the full path again; nothing is lost
+
+
+def prune(cache_dir: str, *, max_age: float = 30 * 86400, every: float = 86400) -> None:
+    """Drop plans and shell stamps unused for `max_age` seconds (left by projects and shells
+    long gone); at most once per `every` seconds, so the full path pays for it rarely."""
+    import time
+
+    marker = os.path.join(cache_dir, "pruned")
+    now = time.time()
+    try:
+        if now - os.stat(marker).st_mtime < every:
+            return
+    except OSError:
+        pass
+    for folder in ("plans", "stamps"):
+        directory = os.path.join(cache_dir, folder)
+        for name in os.listdir(directory) if os.path.isdir(directory) else ():
+            path = os.path.join(directory, name)
+            try:
+                if now - os.stat(path).st_mtime > max_age:
+                    os.unlink(path)
+            except OSError:
+                pass  # another shell pruned it first
+    try:
+        with open(marker, "w"):
+            pass
+    except OSError:
+        pass
