@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Linux machine with Python 3.9+:
-# shells the tests drive (zsh, fish, direnv) from apt when missing, a venv with uvcreds and
+# the shells and tools the tests drive (zsh, fish, direnv, strace) from apt when missing, a venv with uvcreds and
 # its test dependencies, then lint, types and every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in bash zsh fish direnv; do
+for tool in bash zsh fish direnv strace; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if ((${#missing[@]})); then

@@ -8,8 +8,9 @@ if TYPE_CHECKING:
 
 SNIPPET = "uvcreds.bash"
 
-# Bytes that stand for themselves in any POSIX shell word; everything else goes in $'…'.
-_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_,-./:@%+=")
+# Bytes that stand for themselves in any bash or zsh word; everything else goes in $'…'.
+# Not `=`: zsh expands `=ls` to a path, at a word's start and after a `:` in assignments.
+_PLAIN = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_,-./:@%+")
 _ESCAPES = {
     ord("\t"): "\\t",
     ord("\n"): "\\n",
