@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Linux machine with Python 3.9+:
-# the shells and tools the tests drive (zsh, fish, direnv, strace) from apt when missing, a venv with uvcreds and
-# its test dependencies, then lint, types and every test.
+# The whole test suite, from a fresh Linux machine with Python 3.9+: the shells and tools
+# the tests drive (zsh, fish, direnv, strace) from apt when missing, a venv with uvcreds
+# and its test dependencies, then lint, types and every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
