@@ -35,7 +35,20 @@ class _Group(click.Group):
 
 
 def _warn(message: str) -> None:
-    click.echo(f"uvcreds: {message}", err=True)
+    click.echo(f"uvcreds: {printable(message)}", err=True)
+
+
+def printable(text: str) -> str:
+    """One line a terminal shows as it is: control and other unprintable characters from a
+    hostile file (a URL, a table name) are written as Python escapes, never sent raw."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+class _PrintableFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 def _out(text: str) -> None:
@@ -56,7 +69,7 @@ def cli(debug: bool) -> None:
     """Short-lived credentials for private package indexes, exported for uv."""
     if debug:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("uvcreds: debug: %(message)s"))
+        handler.setFormatter(_PrintableFormatter("uvcreds: debug: %(message)s"))
         logging.getLogger("uvcreds").addHandler(handler)
         logging.getLogger("uvcreds").setLevel(logging.DEBUG)
 
@@ -123,10 +136,11 @@ def init(shell: str) -> None:
 
 
 def _executable() -> str:
-    """This uvcreds' absolute path, for the snippet to call."""
+    """This uvcreds' absolute path, for the snippet to call. Symlinks are kept: a tool
+    manager's link (~/.local/bin/uvcreds) outlives the versioned path it points at."""
     script = Path(sys.argv[0])
     if script.name.startswith("uvcreds") and script.is_file():
-        return str(script.resolve())
+        return os.path.abspath(script)
     beside = Path(sys.executable).parent / "uvcreds"
     found = str(beside) if beside.is_file() else shutil.which("uvcreds")
     if not found:
@@ -147,13 +161,14 @@ def status(as_json: bool) -> None:
     if not rows:
         _out("no named indexes here\n")
     for row in rows:
+        shown = {key: printable(str(value)) for key, value in row.items()}
         _out(
-            f"{row['name']}  {row['url']}\n"
-            f"  defined in: {row['source']}\n"
+            f"{shown['name']}  {shown['url']}\n"
+            f"  defined in: {shown['source']}\n"
             f"  provider:   {row['provider'] or 'none (no credentials needed)'}\n"
-            f"  variables:  {row['username_var']} {row['password_var']}\n"
-            f"  token:      {row['token']}\n"
-            f"  settings:   {row['settings']} ({row['trust']})\n"
+            f"  variables:  {shown['username_var']} {shown['password_var']}\n"
+            f"  token:      {shown['token']}\n"
+            f"  settings:   {shown['settings']} ({shown['trust']})\n"
         )
 
 
