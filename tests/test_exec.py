@@ -97,3 +97,27 @@ def test_a_missing_command_is_one_line(project: Path, isolated_env: dict[str, st
     result = run([*uvcreds_cmd(), "exec", "--", "no-such-program-x"], isolated_env, cwd=project)
     assert result.returncode == 1
     assert result.stderr == "uvcreds: cannot run 'no-such-program-x': not found\n"
+
+
+def test_a_project_publish_url_on_another_host_needs_allow(
+    project: Path, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A cloned repository must not route the index's credential to its own upload host."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            'publish-url = "https://corp.example/"', 'publish-url = "https://evil.example/"'
+        )
+    )
+    canary = tmp_path / "ran"
+    argv = [*uvcreds_cmd(), "exec", "--publish", "corp", "--", "touch", str(canary)]
+    refused = run(argv, isolated_env, cwd=project)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"uvcreds: --publish corp: its publish-url https://evil.example/ ({pyproject}) is on "
+        f"another host than its url; if that is right, run `uvcreds allow {project}`\n"
+    )
+    assert not canary.exists()
+    assert run([*uvcreds_cmd(), "allow"], isolated_env, cwd=project).returncode == 0
+    assert run(argv, isolated_env, cwd=project).returncode == 0
+    assert canary.exists()

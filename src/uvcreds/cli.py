@@ -88,7 +88,7 @@ def export(format_name: str, publish: str | None) -> None:
     result = _collect()
     values = result.variables()
     if publish:
-        values.update(result.publish_variables(publish))
+        values.update(result.publish_variables(publish, os.environ))
     _out(render_format(format_name, values, os.environ))
     for message in result.messages() + format_warnings(format_name, values):
         _warn(message)
@@ -107,7 +107,7 @@ def hook_command(shell: str, publish: str | None) -> None:
         result = _collect()
         values = result.variables()
         if publish:
-            values.update(result.publish_variables(publish))
+            values.update(result.publish_variables(publish, os.environ))
         problems = result.messages()
         due, watched = result.due_at, result.watched
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
@@ -230,7 +230,7 @@ def exec_command(publish: str | None, command: Sequence[str]) -> None:
     result = _collect()
     values = result.variables()
     if publish:
-        values.update(result.publish_variables(publish))
+        values.update(result.publish_variables(publish, os.environ))
     for message in result.messages():
         _warn(message)
     status = execute.run(command, {**os.environ, **values})

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +54,14 @@ class Index:
 
 def redact(url: str) -> str:
     scheme, sep, rest = url.partition("://")
-    userinfo, at, host = rest.partition("@")
-    if not sep or not at or "/" in userinfo:
+    end = min((i for i in (rest.find(c) for c in "/?#\\") if i >= 0), default=len(rest))
+    # As uv reads it: the authority ends at the first / ? # (or \\), userinfo at its last @.
+    userinfo, at, host = rest[:end].rpartition("@")
+    if not sep or not at:
         return url
-    return f"{scheme}://{userinfo.split(':', 1)[0]}:****@{host}" if ":" in userinfo else url
+    if ":" not in userinfo:  # a lone username is often a token (https://TOKEN@host/)
+        return f"{scheme}://****@{host}{rest[end:]}"
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:****@{host}{rest[end:]}"
 
 
 @dataclass
@@ -117,7 +121,7 @@ def discover(cwd: Path, environ: Mapping[str, str]) -> Discovery:
             _add_config_file(found, cwd / config_file)
         else:
             _walk_project(found, cwd)
-            for path in _user_and_system_files(environ):
+            for path in user_and_system_files(environ):
                 _add_config_file(found, path)
     _drop_duplicates(found)
     return found
@@ -135,7 +139,18 @@ def _add_index(found: Discovery, index: Index) -> None:
     if problem:
         found.problems.append(Problem(f"{index.source}: {problem}; rename it"))
     else:
-        found.indexes.append(index)
+        found.indexes.append(replace(index, url=as_uv_reads(index.url)))
+
+
+def as_uv_reads(url: str) -> str:
+    """The URL with `\\` before its query as `/`: uv parses URLs as browsers do (WHATWG), and
+    urlsplit does not, so `https://evil.example\\@x.d.codeartifact...` would otherwise be
+    AWS's host here and evil.example's in uv, which sends it the credentials."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or "\\" not in rest:
+        return url
+    end = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
+    return f"{scheme}{sep}{rest[:end].replace(chr(92), '/')}{rest[end:]}"
 
 
 def _walk_project(found: Discovery, cwd: Path) -> None:
@@ -263,7 +278,7 @@ def _resolve_url(url: str, base: Path) -> str:
     return str(base / url)
 
 
-def _user_and_system_files(environ: Mapping[str, str]) -> list[Path]:
+def user_and_system_files(environ: Mapping[str, str]) -> list[Path]:
     files = [_user_config_dir(environ) / "uv" / "uv.toml"]
     if not is_truthy(environ.get("UV_NO_SYSTEM_CONFIG")):
         files.append(_system_config_file(environ))

@@ -9,9 +9,19 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from uvcreds import cache, envnames, paths, plan, trust
-from uvcreds.config import DISCOVERY_ENV, Discovery, Index, Problem, discover
+from uvcreds.config import (
+    DISCOVERY_ENV,
+    Discovery,
+    Index,
+    Problem,
+    as_uv_reads,
+    discover,
+    redact,
+    user_and_system_files,
+)
 from uvcreds.errors import UvcredsError
 from uvcreds.providers import PROVIDERS
 from uvcreds.providers.base import Credential
@@ -63,12 +73,13 @@ class Result:
                 values[envnames.password_var(outcome.index.name)] = outcome.credential.password
         return values
 
-    def publish_variables(self, name: str) -> dict[str, str]:
+    def publish_variables(self, name: str, environ: Mapping[str, str]) -> dict[str, str]:
         """`UV_PUBLISH_*` so `uv publish` and `uv publish --index NAME` upload there.
 
         The target is named by UV_PUBLISH_INDEX, not UV_PUBLISH_URL: uv refuses
         UV_PUBLISH_URL together with `--index`. An index without a `publish-url` is refused,
-        or a plain `uv publish` would offer its credential to PyPI.
+        or a plain `uv publish` would offer its credential to PyPI; so is a project's
+        publish-url on another host than its index, until the project is allowed.
         """
         for outcome in self.outcomes:
             if outcome.index.name != name:
@@ -80,6 +91,7 @@ class Result:
                     f"--publish {name}: the index has no publish-url in {outcome.index.source}; "
                     "add one, so the credential goes nowhere else"
                 )
+            _check_publish_target(outcome.index, environ)
             return {
                 "UV_PUBLISH_USERNAME": outcome.credential.username,
                 "UV_PUBLISH_PASSWORD": outcome.credential.password,
@@ -87,6 +99,25 @@ class Result:
             }
         known = ", ".join(o.index.name for o in self.outcomes) or "none"
         raise UvcredsError(f"--publish {name}: no such index here (found: {known})")
+
+
+def _check_publish_target(index: Index, environ: Mapping[str, str]) -> None:
+    """The credential goes to publish-url: on the index's own host, or where the user or an
+    allowed project says."""
+    assert index.publish_url is not None
+    here, there = urlsplit(index.url), urlsplit(as_uv_reads(index.publish_url))
+    if (here.scheme, here.hostname, here.port) == (there.scheme, there.hostname, there.port):
+        return
+    source = Path(index.source)
+    if source in user_and_system_files(environ):
+        return
+    pyproject = source if source.name == "pyproject.toml" else source.parent / "pyproject.toml"
+    if pyproject.is_file() and trust.state(pyproject, environ) == trust.ALLOWED:
+        return
+    raise UvcredsError(
+        f"--publish {index.name}: its publish-url {redact(index.publish_url)} ({source}) is on "
+        f"another host than its url; if that is right, run `uvcreds allow {source.parent}`"
+    )
 
 
 def cache_key(resolved: Resolved) -> str:
@@ -121,6 +152,7 @@ def collect(
     result = Result(problems=discovery.problems + problems, discovery=discovery)
     result.watched = _watched(discovery, environ)
     directory = paths.cache_dir(environ)
+    cache.check_directory(directory)  # it also holds the plans the fast path trusts
     tokens: dict[str, cache.Entry] = {}
     if any(r.provider and PROVIDERS[r.provider].MINTS_TOKENS for r in resolved):
         tokens, warning = cache.load(directory)

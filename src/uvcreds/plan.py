@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import zlib
 
-from uvcreds import fastjson, paths
+from uvcreds import cache, fastjson, paths
+from uvcreds.errors import UvcredsError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
     from uvcreds.credentials import Result
 
-VERSION = 1
+VERSION = 2  # 2: trust now covers uv.toml and team `provider`; older plans are void
 
 
 def plan_path(cwd: str, environ: Mapping[str, str]) -> str:
@@ -37,11 +38,13 @@ def fingerprint(path: str) -> list[object]:
 
 
 def load(cwd: str, environ: Mapping[str, str]) -> dict[str, object] | None:
-    """The plan for cwd if it is still valid, else None."""
+    """The plan for cwd if it is still valid, else None (also when others could have planted
+    it: the full path then says what is wrong with the cache directory)."""
     try:
+        cache.check_directory(paths.cache_dir(environ))
         with open(plan_path(cwd, environ), "rb") as stream:
             document = fastjson.loads(stream.read().decode("utf-8", "surrogateescape"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, UvcredsError):
         return None
     if not isinstance(document, dict) or document.get("version") != VERSION:
         return None

@@ -20,6 +20,7 @@ from uvcreds.providers import detect, lookup
 from uvcreds.providers.base import Settings
 
 # Team settings that run a program or change where a secret goes: they need `uvcreds allow`.
+# So does a `provider` other than the one the URL's own anchored pattern picks.
 SENSITIVE_KEYS = frozenset(
     {"command", "password-env", "username-env", "token-env", "domain", "domain-owner", "region"}
 )
@@ -81,9 +82,18 @@ def _resolve_one(
     trust_state = ""
     if team_path is not None:
         trust_state = trust.state(team_path, environ)
-        needs_trust = sorted(SENSITIVE_KEYS & team.keys())
+        source = Path(index.source)
+        if trust_state == trust.ALLOWED and source.name == "pyproject.toml" and source != team_path:
+            # A workspace member defines this index: where the secret goes is that file's to say,
+            # so it must be allowed (and unchanged since) as well.
+            trust_state = trust.state(source, environ)
+        sensitive = SENSITIVE_KEYS & team.keys()
+        if "provider" in team and team["provider"] != detect(index.url):
+            # A vendor's token (Google's, Azure's) for a host that is not the vendor's.
+            sensitive |= {"provider"}
+        needs_trust = sorted(sensitive)
         if needs_trust and trust_state != trust.ALLOWED:
-            team = {k: v for k, v in team.items() if k not in SENSITIVE_KEYS}
+            team = {k: v for k, v in team.items() if k not in sensitive}
             if trust_state == trust.NOT_ALLOWED:
                 problems.append(
                     Problem(

@@ -22,7 +22,13 @@ def store_dirs(environ: Mapping[str, str]) -> tuple[Path, Path]:
 
 
 def _content_hash(path: Path) -> str:
-    return hashlib.sha256(str(path).encode() + b"\n" + path.read_bytes()).hexdigest()
+    """Of the path and its contents, and of the uv.toml beside it, which (when there is one)
+    defines the indexes, and so where the secrets these settings name are sent."""
+    digest = hashlib.sha256(str(path).encode() + b"\n" + path.read_bytes())
+    uv_toml = path.with_name("uv.toml")
+    if uv_toml.is_file():
+        digest.update(b"\nuv.toml\n" + uv_toml.read_bytes())
+    return digest.hexdigest()
 
 
 def _path_hash(path: Path) -> str:

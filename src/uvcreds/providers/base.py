@@ -45,9 +45,25 @@ class Settings:
             return self.environ[variable]
         if self.dotenv is None or not self.dotenv.is_file():
             return None
-        from dotenv import dotenv_values  # only when the environment lacks it
+        return _read_dotenv(self.dotenv).get(variable)
 
-        return dotenv_values(self.dotenv, interpolate=False).get(variable)
+
+def _read_dotenv(path: Path) -> dict[str, str | None]:
+    """The project's .env, parsed with interpolation off; lines python-dotenv cannot parse are
+    skipped quietly (it would log them raw to stderr), unreadable text is the user's to fix."""
+    import io
+    import logging
+
+    from dotenv import dotenv_values  # only when the environment lacks a variable
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise UvcredsError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UvcredsError(f"{path}: not UTF-8 text; fix or remove it") from None
+    logging.getLogger("dotenv").addHandler(logging.NullHandler())
+    return dict(dotenv_values(stream=io.StringIO(text), interpolate=False))
 
 
 class Provider(Protocol):
@@ -75,8 +91,8 @@ def named_secret(index: Index, settings: Settings, *, default_username: str) -> 
     password_env = settings.text("password-env")
     if password_env is None:
         raise UvcredsError(
-            f"index {index.name!r}: no secret is bound to {index.display_url}; add a [[credential]] "
-            'with this url and password-env = "VARIABLE" to your uvcreds config'
+            f"index {index.name!r}: no secret is bound to {index.display_url}; add a "
+            '[[credential]] with this url and password-env = "VARIABLE" to your uvcreds config'
         )
     password = settings.secret(password_env)
     if password is None:

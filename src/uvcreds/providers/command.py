@@ -71,19 +71,19 @@ def _parse(output: str, settings: Settings, where: str) -> Credential:
         document = json.loads(output)
     except ValueError:
         raise UvcredsError(f"{where} printed JSON that does not parse") from None
-    password = document.get("password") if isinstance(document, dict) else None
-    if not isinstance(password, str) or not password:
+    secret = document.get("password") if isinstance(document, dict) else None
+    if not isinstance(secret, str) or not secret:
         raise UvcredsError(f"{where} printed JSON without a string 'password'")
     user = document.get("username", username)
     if not isinstance(user, str):
         raise UvcredsError(f"{where} printed a 'username' that is not a string")
-    return Credential(user, password, _expiry(document.get("expires"), where))
+    return Credential(user, secret, _expiry(document.get("expires"), where))
 
 
 def _expiry(value: object, where: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e11:
         return float(value)
     if isinstance(value, str):
         try:
