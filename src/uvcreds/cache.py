@@ -99,8 +99,13 @@ def _valid_entry(entry: object) -> bool:
     return (
         isinstance(entry, dict)
         and all(isinstance(entry.get(k), str) for k in ("username", "password", "index"))
-        and all(isinstance(entry.get(k), (int, float)) for k in ("expires_at", "due_at"))
+        and all(_valid_time(entry.get(k)) for k in ("expires_at", "due_at", "fetched_at"))
     )
+
+
+def _valid_time(value: object) -> bool:
+    """A Unix time this code can do arithmetic and gmtime() on: not NaN, infinite or absurd."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e11
 
 
 def timeout(environ: Mapping[str, str]) -> float:
@@ -126,12 +131,12 @@ def obtain(
     Takes the lock, reads again, and fetches only if no other process has meanwhile; waits
     at most `wait` seconds in all. A failed fetch keeps the token that is still usable.
     """
-    from filelock import FileLock, Timeout
+    from filelock import Timeout
 
     started = time.time()
     _make_directory(directory)
     try:
-        with FileLock(os.path.join(directory, LOCK_FILE), timeout=max(wait, 0.01), mode=0o600):
+        with _locked(directory, started + wait, describe, warn):
             tokens, _ = load(directory)  # corrupt: the caller's lock-free read warned once
             entry = tokens.get(key)
             now = time.time()
@@ -156,6 +161,26 @@ def obtain(
             f"index {describe['index']!r}: another uvcreds held the cache lock for {wait:g}s "
             "(UVCREDS_TIMEOUT); try again"
         ) from None
+
+
+def _locked(
+    directory: str, deadline: float, describe: dict[str, str], warn: Callable[[str], None]
+) -> Any:
+    """The cache lock, acquired by the deadline (else filelock's Timeout); says so once it
+    has waited a second for another uvcreds that is fetching."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(os.path.join(directory, LOCK_FILE), mode=0o600)
+    try:
+        return lock.acquire(timeout=min(1.0, max(deadline - time.time(), 0.01)))
+    except Timeout:
+        if deadline - time.time() <= 0:
+            raise
+    warn(
+        f"waiting for another uvcreds to get a token for index {describe['index']!r} "
+        f"(at most {deadline - time.time():.0f}s more)"
+    )
+    return lock.acquire(timeout=max(deadline - time.time(), 0.01))
 
 
 def _credential(entry: Entry) -> Credential:

@@ -1,0 +1,203 @@
+"""Azure Artifacts: a PAT, an Entra token from the Azure CLI, or the credential provider's.
+
+Tried in this order, the first that gives a token wins:
+1. A PAT in the variable the settings name (`token-env`), from the environment or the
+   project's `.env`.
+2. For Azure hosts only (`pkgs.dev.azure.com/<org>/…`, `<org>.pkgs.visualstudio.com`):
+   a PAT in the environment variable `SYSTEM_ACCESSTOKEN` (Azure Pipelines), then in
+   `AZURE_DEVOPS_EXT_PAT` (the azure-devops CLI extension's). A PAT is the user's own
+   secret: it is read fresh each time and never written to the cache.
+3. `az account get-access-token --resource <Azure DevOps>`: an Entra token (about an hour).
+   Like a PAT, it goes as the password with the username from `username`, else `uvcreds`.
+4. The Azure Artifacts credential provider, `$ARTIFACTS_KEYRING_CREDENTIALPROVIDER_PATH`
+   (artifacts-keyring's variable) or `CredentialProvider.Microsoft` on PATH, run
+   non-interactively: its username (`VssSessionToken`) and session token. That token
+   counts as lasting until its own `exp` when it is a JWT, else one hour (the provider's
+   default is 4 hours; it keeps its own cache, so asking again is cheap).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+from uvcreds.config import Index
+from uvcreds.errors import UvcredsError
+from uvcreds.providers.base import Credential, Settings, run_program
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+MINTS_TOKENS = True
+KEYS = frozenset({"token-env", "username"})
+# Never a variable holding a PAT: these values are saved in plans, in the clear.
+IDENTITY_ENV: tuple[str, ...] = ("AZURE_CONFIG_DIR", "ARTIFACTS_KEYRING_CREDENTIALPROVIDER_PATH")
+
+DEV_HOST = "pkgs.dev.azure.com"
+DEV_PATH = re.compile(
+    r"^/(?P<org>[^/_][^/]*)(?:/(?P<project>[^/_][^/]*))?"
+    r"/_packaging/(?P<feed>[^/@]+)(?:@(?P<view>[^/]+))?/pypi/(?:simple|upload)(?:/|$)"
+)
+VS_HOST = re.compile(r"^(?P<org>[a-z0-9][a-z0-9-]*)\.pkgs\.visualstudio\.com$")
+VS_PATH = re.compile(
+    r"^(?:/(?P<project>[^/_][^/]*))?"
+    r"/_packaging/(?P<feed>[^/@]+)(?:@(?P<view>[^/]+))?/pypi/(?:simple|upload)(?:/|$)"
+)
+DEFAULT_PAT_VARIABLES = ("SYSTEM_ACCESSTOKEN", "AZURE_DEVOPS_EXT_PAT")
+AZURE_DEVOPS_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
+CREDPROVIDER = "CredentialProvider.Microsoft"
+CREDPROVIDER_PATH_ENV = "ARTIFACTS_KEYRING_CREDENTIALPROVIDER_PATH"
+CREDPROVIDER_LIFETIME = 3600.0
+DEFAULT_USERNAME = "uvcreds"
+
+
+def matches(url: str) -> bool:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme != "https":
+        return False
+    if host == DEV_HOST:
+        return DEV_PATH.match(parts.path) is not None
+    return VS_HOST.match(host) is not None and VS_PATH.match(parts.path) is not None
+
+
+def fetch(index: Index, settings: Settings) -> Credential:
+    where = f"index {index.name!r}"
+    username = settings.text("username") or DEFAULT_USERNAME
+    pat = _pat(index, settings)
+    if pat is not None:
+        return Credential(username, pat)  # no expires_at: never cached
+    az = _which("az", settings)
+    provider = _credential_provider(settings)
+    if az is None and provider is None:
+        raise UvcredsError(f"{where}: no Azure DevOps credentials; {_ways(index, settings)}")
+    if az is not None:
+        try:
+            return _from_az(az, username, where, settings)
+        except UvcredsError:
+            if provider is None:
+                raise
+    assert provider is not None
+    return _from_credential_provider(provider, index, where, settings)
+
+
+def _pat(index: Index, settings: Settings) -> str | None:
+    """The named variable's PAT (environment, else .env); else, for Azure's own hosts, the
+    vendor's default variables (environment only)."""
+    named = settings.text("token-env")
+    found = settings.secret(named) if named else None
+    defaults = DEFAULT_PAT_VARIABLES if matches(index.url) else ()
+    return found or next((settings.environ[v] for v in defaults if settings.environ.get(v)), None)
+
+
+def _ways(index: Index, settings: Settings) -> str:
+    named = settings.text("token-env")
+    if named:
+        pat = f"set {named} (named in {settings.origin})"
+    elif matches(index.url):
+        pat = "set SYSTEM_ACCESSTOKEN or AZURE_DEVOPS_EXT_PAT to a PAT"
+    else:
+        pat = f'name a PAT variable with token-env = "VARIABLE" in {settings.origin}'
+    return f"{pat}, run `az login`, or install the Azure Artifacts credential provider"
+
+
+def _which(program: str, settings: Settings) -> str | None:
+    import shutil
+
+    return shutil.which(program, path=settings.environ.get("PATH"))
+
+
+def _from_az(az: str, username: str, where: str, settings: Settings) -> Credential:
+    argv = [az, "account", "get-access-token", "--output", "json"]
+    done = run_program([*argv, "--resource", AZURE_DEVOPS_RESOURCE], settings, where)
+    if done.returncode != 0:
+        if "az login" in done.stderr:
+            raise UvcredsError(f"{where}: the Azure CLI is not logged in; run `az login`")
+        raise UvcredsError(
+            f"{where}: `az account get-access-token` failed (exit {done.returncode})"
+            f"{_first_error(done.stderr)}; run `az login`"
+        )
+    try:
+        answer: Any = _json_object(done.stdout)
+        token, expires_at = answer["accessToken"], _az_expiry(answer)
+    except (ValueError, KeyError, TypeError):
+        raise UvcredsError(f"{where}: `az account get-access-token` printed no token") from None
+    return Credential(username, str(token), expires_at)
+
+
+def _az_expiry(answer: dict[str, Any]) -> float:
+    """`expires_on` (epoch seconds, newer CLIs), else `expiresOn` (naive *local* time)."""
+    from datetime import datetime
+
+    if answer.get("expires_on") is not None:
+        return float(answer["expires_on"])
+    text = str(answer["expiresOn"])
+    for layout in ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, layout).timestamp()
+        except ValueError:
+            continue
+    raise ValueError(f"unknown expiresOn {text!r}")
+
+
+def _credential_provider(settings: Settings) -> str | None:
+    return settings.environ.get(CREDPROVIDER_PATH_ENV) or _which(CREDPROVIDER, settings)
+
+
+def _from_credential_provider(exe: str, index: Index, where: str, settings: Settings) -> Credential:
+    url = index.display_url
+    done = run_program([exe, "-U", index.url, "-N", "true", "-F", "Json"], settings, where)
+    if done.returncode != 0:
+        raise UvcredsError(
+            f"{where}: the Azure Artifacts credential provider has no credentials for {url} "
+            f"(exit {done.returncode}); run `az login`, or sign in once with "
+            f"`{CREDPROVIDER} -U {url}`"
+        )
+    try:
+        answer: Any = _json_object(done.stdout)
+        username, password = answer.get("Username") or "VssSessionToken", answer["Password"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise UvcredsError(
+            f"{where}: the Azure Artifacts credential provider printed no token"
+        ) from None
+    return Credential(str(username), str(password), _jwt_expiry(str(password)))
+
+
+def _json_object(stdout: str) -> Any:
+    """The JSON object a program printed: the whole output, or its last `{…}` line."""
+    import json
+
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    try:
+        return json.loads(stdout)
+    except ValueError:
+        if not lines:
+            raise
+        return json.loads(lines[-1])
+
+
+def _jwt_expiry(token: str) -> float:
+    """A self-describing session token's `exp` (unverified: only to know when to ask again)."""
+    import base64
+    import json
+
+    fallback = time.time() + CREDPROVIDER_LIFETIME
+    parts = token.split(".")
+    if len(parts) != 3:
+        return fallback
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        expiry = float(claims["exp"])
+    except (ValueError, KeyError, TypeError):
+        return fallback
+    return expiry
+
+
+def _first_error(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    line = " ".join(lines[0].split())
+    return f": {line if len(line) <= 200 else line[:199] + '…'}"

@@ -1,0 +1,178 @@
+"""Google Artifact Registry: an OAuth2 access token, sent with the username `oauth2accesstoken`.
+
+First google-auth's application default credentials, in google-auth's own order:
+`GOOGLE_APPLICATION_CREDENTIALS` (service-account key, workload identity federation),
+gcloud's ADC file (`gcloud auth application-default login`), then the metadata server
+(`GCE_METADATA_HOST`) on Compute Engine, GKE and Cloud Run. When google-auth finds none,
+`gcloud config config-helper` gives the token of the account gcloud is logged in with.
+
+google-auth is imported inside `fetch` only; it refreshes over its `requests` transport.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+from uvcreds.config import Index
+from uvcreds.errors import UvcredsError
+from uvcreds.providers.base import Credential, Settings, run_program
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
+
+MINTS_TOKENS = True
+KEYS: frozenset[str] = frozenset()
+IDENTITY_ENV: tuple[str, ...] = (
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "CLOUDSDK_CONFIG",
+    "CLOUDSDK_ACTIVE_CONFIG_NAME",
+    "CLOUDSDK_CORE_ACCOUNT",
+    "GCE_METADATA_HOST",
+)
+
+HOST = re.compile(r"^[a-z0-9-]+-python\.pkg\.dev$")
+USERNAME = "oauth2accesstoken"
+SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+GCLOUD = ("config", "config-helper", "--format=json(credential)")
+# When gcloud reports no expiry: its tokens last an hour; assume less.
+ASSUMED_LIFETIME = 1800.0
+ADC_LOGIN = "run `gcloud auth application-default login`"
+
+
+def matches(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme == "https" and HOST.match(parts.hostname or "") is not None
+
+
+def fetch(index: Index, settings: Settings) -> Credential:
+    where = f"index {index.name!r}"
+    credential = _from_application_default(where, settings)
+    if credential is None:
+        credential = _from_gcloud(where, settings)
+    return credential
+
+
+def _from_application_default(where: str, settings: Settings) -> Credential | None:
+    """A token from google-auth, or None when it finds no credentials at all."""
+    import logging
+    import warnings
+
+    # google-auth logs and warns about probes that failed (no metadata server, no quota
+    # project): not the user's business when a token comes anyway, or from gcloud.
+    logging.getLogger("google.auth").addHandler(logging.NullHandler())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        credentials = _find(where, settings)
+        if credentials is None:
+            return None
+        _refresh(credentials, where)
+    if not isinstance(credentials.token, str) or not credentials.token:
+        raise UvcredsError(f"{where}: google-auth gave no access token; {ADC_LOGIN}")
+    return Credential(USERNAME, credentials.token, _utc_timestamp(credentials.expiry))
+
+
+def _find(where: str, settings: Settings) -> Any:
+    """google-auth's application default credentials, or None when it finds none."""
+    import google.auth
+    import google.auth.exceptions
+
+    try:
+        credentials, _ = google.auth.default(scopes=[SCOPE])
+    except google.auth.exceptions.DefaultCredentialsError as exc:
+        if settings.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
+            raise UvcredsError(f"{where}: GOOGLE_APPLICATION_CREDENTIALS: {_reason(exc)}") from None
+        return None
+    return credentials
+
+
+def _refresh(credentials: Any, where: str) -> None:
+    import google.auth.exceptions
+
+    try:
+        import google.auth.transport.requests
+    except ImportError:
+        raise UvcredsError(
+            f"{where}: google-auth needs requests to refresh a token; "
+            "run `pip install 'google-auth[requests]'` where uvcreds is installed"
+        ) from None
+    try:
+        credentials.refresh(google.auth.transport.requests.Request())
+    except google.auth.exceptions.TransportError as exc:
+        raise UvcredsError(
+            f"{where}: cannot reach Google for a token ({_reason(exc)}); check the network"
+        ) from None
+    except google.auth.exceptions.GoogleAuthError as exc:
+        raise UvcredsError(
+            f"{where}: Google refused to refresh the application default credentials "
+            f"({_reason(exc)}); {ADC_LOGIN}"
+        ) from None
+
+
+def _utc_timestamp(expiry: datetime | None) -> float:
+    """google-auth's expiry is a naive UTC datetime (or None: assume the usual hour, less)."""
+    import calendar
+
+    if expiry is None:
+        return time.time() + ASSUMED_LIFETIME
+    return calendar.timegm(expiry.utctimetuple()) + expiry.microsecond / 1e6
+
+
+def _from_gcloud(where: str, settings: Settings) -> Credential:
+    import shutil
+
+    gcloud = shutil.which("gcloud", path=settings.environ.get("PATH"))
+    if gcloud is None:
+        raise UvcredsError(f"{where}: no Google credentials; {ADC_LOGIN}")
+    done = run_program([gcloud, *GCLOUD], settings, where)
+    if done.returncode != 0:
+        raise UvcredsError(f"{where}: {_gcloud_failure(done.returncode, done.stderr)}")
+    return _parse_gcloud(where, done.stdout)
+
+
+def _gcloud_failure(returncode: int, stderr: str) -> str:
+    if "auth login" in stderr or "active account" in stderr:
+        return f"no Google credentials, and gcloud is not logged in; {ADC_LOGIN}"
+    errors = [line for line in stderr.splitlines() if line.startswith("ERROR:")]
+    said = f": {_reason(Exception(errors[0]))}" if errors else ""
+    return f"gcloud failed (exit {returncode}){said}; {ADC_LOGIN}"
+
+
+def _parse_gcloud(where: str, stdout: str) -> Credential:
+    import json
+
+    try:
+        credential: Any = json.loads(stdout)["credential"]
+        token = credential["access_token"]
+    except (ValueError, KeyError, TypeError):
+        raise UvcredsError(
+            f"{where}: `gcloud {' '.join(GCLOUD)}` printed no access token; {ADC_LOGIN}"
+        ) from None
+    if not isinstance(token, str) or not token:
+        raise UvcredsError(f"{where}: gcloud printed an empty access token; {ADC_LOGIN}")
+    return Credential(USERNAME, token, _parse_expiry(credential.get("token_expiry")))
+
+
+def _parse_expiry(text: object) -> float:
+    """gcloud's `token_expiry`, e.g. `2024-05-01T12:00:00Z` (UTC)."""
+    from datetime import datetime, timezone
+
+    if isinstance(text, str):
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+            return aware.timestamp()
+    return time.time() + ASSUMED_LIFETIME
+
+
+def _reason(exc: Exception) -> str:
+    """google-auth's message, first part only (its later args may hold a response body)."""
+    first = exc.args[0] if exc.args else type(exc).__name__
+    line = " ".join(str(first).split())
+    return line if len(line) <= 200 else line[:199] + "…"
