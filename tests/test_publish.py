@@ -4,12 +4,14 @@ vendor's username convention, and the upload is then installable through `uvcred
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.bin import FakeBinDir
+from tests.fakes.codeartifact import CodeArtifactFake
+from tests.fakes.google import GoogleFake
 from tests.fakes.index import FakeIndex, build_wheel
 from tests.helpers import run, uv_bin, uvcreds_cmd, write_project
 
@@ -20,42 +22,70 @@ class Vendor:
 
     username: str
     password: str
-    config: Callable[[str], str]  # index URL -> [[credential]] table
+    config: str  # the user's [[credential]] table for the index URL
     env: dict[str, str]
 
 
-def _env_vendor(provider: str, username: str) -> Vendor:
-    username_line = f'username = "{username}"\n'
-    return Vendor(
-        username=username,
-        password=f"{provider}-secret-token",
-        config=lambda url: (
-            f'[[credential]]\nurl = "{url}"\nprovider = "{provider}"\n'
-            + username_line
-            + 'password-env = "PUBLISH_TOKEN"\n'
-        ),
-        env={"PUBLISH_TOKEN": f"{provider}-secret-token"},
+def _named_secret(provider: str, username: str, url: str) -> Vendor:
+    token = f"{provider}-secret-token"
+    config = (
+        f'[[credential]]\nurl = "{url}"\nprovider = "{provider}"\nusername = "{username}"\n'
+        'password-env = "PUBLISH_TOKEN"\n'
     )
+    return Vendor(username, token, config, {"PUBLISH_TOKEN": token})
 
 
-VENDORS: dict[str, Callable[[], Vendor]] = {
-    "jfrog-access-token": lambda: _env_vendor("jfrog", ""),
-    "env-username-password": lambda: _env_vendor("env", "deployer"),
-}
+def _vendor(name: str, url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Vendor:
+    """Each vendor's fake mints the token; the index is local, so the user config names
+    the provider (a real vendor URL would be recognised without it)."""
+    if name == "jfrog-access-token":
+        return _named_secret("jfrog", "", url)
+    if name == "env-username-password":
+        return _named_secret("env", "deployer", url)
+    if name == "aws":
+        codeartifact: CodeArtifactFake = request.getfixturevalue("codeartifact")
+        codeartifact.token = "aws-minted-token"
+        config = (
+            f'[[credential]]\nurl = "{url}"\nprovider = "aws"\ndomain = "acme"\n'
+            'domain-owner = "111122223333"\nregion = "eu-west-1"\n'
+        )
+        return Vendor("aws", "aws-minted-token", config, codeartifact.aws_env(tmp_path / "aws"))
+    if name == "google":
+        google: GoogleFake = request.getfixturevalue("google_fake")
+        google.token = "ya29.minted-token"
+        config = f'[[credential]]\nurl = "{url}"\nprovider = "google"\n'
+        env = google.service_account_env(tmp_path / "gcp")
+        return Vendor("oauth2accesstoken", "ya29.minted-token", config, env)
+    assert name == "azure-entra"
+    fakes: FakeBinDir = request.getfixturevalue("fake_bin_dir")
+    fakes.az().logged_in("entra-minted-token")
+    config = f'[[credential]]\nurl = "{url}"\nprovider = "azure"\nusername = "ci"\n'
+    path = {"PATH": request.getfixturevalue("isolated_env")["PATH"]}
+    return Vendor("ci", "entra-minted-token", config, fakes.env(path))
+
+
+VENDORS = ["aws", "google", "azure-entra", "jfrog-access-token", "env-username-password"]
 
 
 def set_up(
-    name: str, tmp_path: Path, isolated_env: dict[str, str], index: FakeIndex
+    name: str,
+    tmp_path: Path,
+    isolated_env: dict[str, str],
+    index: FakeIndex,
+    request: pytest.FixtureRequest,
 ) -> tuple[Path, dict[str, str], Path]:
-    vendor = VENDORS[name]()
+    vendor = _vendor(name, index.simple_url, request, tmp_path)
     index.creds = {vendor.username: vendor.password}
     project = tmp_path / "project"
     write_project(project, [("private.repo", index.simple_url)], publish_urls=True)
     config = Path(isolated_env["UVCREDS_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(vendor.config(index.simple_url))
+    config.write_text(vendor.config)
     wheel = build_wheel(tmp_path / "dist", "pubpkg", "1.0.0")
-    return project, {**isolated_env, **vendor.env}, wheel
+    env = {**isolated_env, **vendor.env}
+    if "PATH" in vendor.env:  # the fake executables' directory goes first
+        env["PATH"] = vendor.env["PATH"]
+    return project, env, wheel
 
 
 def publish(project: Path, env: dict[str, str], wheel: Path) -> tuple[int, str]:
@@ -65,11 +95,15 @@ def publish(project: Path, env: dict[str, str], wheel: Path) -> tuple[int, str]:
     return result.returncode, result.stderr
 
 
-@pytest.mark.parametrize("vendor", sorted(VENDORS))
+@pytest.mark.parametrize("vendor", VENDORS)
 def test_upload_then_install_through_export(
-    vendor: str, tmp_path: Path, isolated_env: dict[str, str], index: FakeIndex
+    vendor: str,
+    tmp_path: Path,
+    isolated_env: dict[str, str],
+    index: FakeIndex,
+    request: pytest.FixtureRequest,
 ) -> None:
-    project, env, wheel = set_up(vendor, tmp_path, isolated_env, index)
+    project, env, wheel = set_up(vendor, tmp_path, isolated_env, index, request)
     code, stderr = publish(project, env, wheel)
     assert code == 0, stderr
     assert (index.packages_dir / wheel.name).is_file()
@@ -85,9 +119,9 @@ def test_upload_then_install_through_export(
 
 
 def test_a_refused_credential_shows_uvs_error_and_a_hint(
-    tmp_path: Path, isolated_env: dict[str, str], index: FakeIndex
+    tmp_path: Path, isolated_env: dict[str, str], index: FakeIndex, request: pytest.FixtureRequest
 ) -> None:
-    project, env, wheel = set_up("jfrog-access-token", tmp_path, isolated_env, index)
+    project, env, wheel = set_up("jfrog-access-token", tmp_path, isolated_env, index, request)
     index.creds = {"": "another-token"}
     code, stderr = publish(project, env, wheel)
     assert code != 0
@@ -101,9 +135,9 @@ def test_a_refused_credential_shows_uvs_error_and_a_hint(
 
 
 def test_a_missing_credential_stops_before_uv_runs(
-    tmp_path: Path, isolated_env: dict[str, str], index: FakeIndex
+    tmp_path: Path, isolated_env: dict[str, str], index: FakeIndex, request: pytest.FixtureRequest
 ) -> None:
-    project, env, wheel = set_up("jfrog-access-token", tmp_path, isolated_env, index)
+    project, env, wheel = set_up("jfrog-access-token", tmp_path, isolated_env, index, request)
     del env["PUBLISH_TOKEN"]
     code, stderr = publish(project, env, wheel)
     assert code == 1
