@@ -35,6 +35,8 @@ EXPORT_MARGIN = 60.0
 # Refresh in the last quarter of a token's life, and at least this long before it expires.
 REFRESH_AHEAD = 300.0
 DEFAULT_TIMEOUT = 30.0
+# "No token falls due" (the largest Unix time a 32-bit shell clock compares).
+NEVER = 2**31 - 1
 
 
 def usable(entry: Entry, now: float) -> bool:

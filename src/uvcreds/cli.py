@@ -111,7 +111,7 @@ def hook_command(shell: str, publish: str | None) -> None:
         problems = result.messages()
         due, watched = result.due_at, result.watched
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
-        values, problems, due, watched = {}, [str(exc)], hook.NEVER, []
+        values, problems, due, watched = {}, [str(exc)], cache.NEVER, []
     out, fresh_problems = hook.respond(
         SHELLS[shell],
         values,

@@ -51,7 +51,7 @@ class Result:
     discovery: Discovery = field(default_factory=Discovery)
     # Files whose change can change this result, and when the earliest token falls due.
     watched: list[str] = field(default_factory=list)
-    due_at: float = float(2**31 - 1)
+    due_at: float = cache.NEVER
 
     @property
     def ok(self) -> bool:
@@ -154,7 +154,7 @@ def collect(
     directory = paths.cache_dir(environ)
     cache.check_directory(directory)  # it also holds the plans the fast path trusts
     tokens: dict[str, cache.Entry] = {}
-    if any(r.provider and PROVIDERS[r.provider].MINTS_TOKENS for r in resolved):
+    if any(_mints(item) for item in resolved):
         tokens, warning = cache.load(directory)
         if warning:
             warn(warning)
@@ -203,12 +203,13 @@ def _plan_env() -> list[str]:
     return names
 
 
+def _mints(item: Resolved) -> bool:
+    """Whether this index's provider mints tokens (cached) rather than reading a secret."""
+    return item.provider is not None and PROVIDERS[item.provider].MINTS_TOKENS
+
+
 def _minted(result: Result) -> list[Outcome]:
-    return [
-        o
-        for o in result.outcomes
-        if o.resolved.provider and PROVIDERS[o.resolved.provider].MINTS_TOKENS
-    ]
+    return [o for o in result.outcomes if _mints(o.resolved)]
 
 
 def _credential(
@@ -221,12 +222,11 @@ def _credential(
     warn: Callable[[str], None],
 ) -> tuple[Credential | None, float]:
     """The credential, and when it falls due for refresh (never, for a secret the user holds)."""
-    never = float(2**31 - 1)
     if item.provider is None:
-        return None, never
+        return None, cache.NEVER
     provider = PROVIDERS[item.provider]
     if not provider.MINTS_TOKENS:
-        return provider.fetch(item.index, item.settings), never
+        return provider.fetch(item.index, item.settings), cache.NEVER
     key = cache_key(item)
     entry = tokens.get(key)
     now = time.time()
@@ -248,7 +248,7 @@ def _credential(
         warn=warn,
     )
     if credential.expires_at is None:
-        return credential, never
+        return credential, cache.NEVER
     return credential, cache.due_at(time.time(), credential.expires_at)
 
 
@@ -325,7 +325,5 @@ def cache_keys(cwd: Path, environ: Mapping[str, str], names: set[str]) -> set[st
     return {
         cache_key(item)
         for item in resolved
-        if item.provider
-        and PROVIDERS[item.provider].MINTS_TOKENS
-        and (not names or item.index.name in names)
+        if _mints(item) and (not names or item.index.name in names)
     }

@@ -16,6 +16,7 @@ import time
 import zlib
 
 from uvcreds import cache, fastjson, paths, plan
+from uvcreds.errors import UvcredsError
 from uvcreds.formats import FORMATS
 from uvcreds.formats import render as render_format
 from uvcreds.formats import warnings as format_warnings
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 # The one exported variable that carries this shell's state between prompts.
 STATE_VAR = "UVCREDS_STATE"
-# "No token falls due": the snippets compare this with the clock.
-NEVER = 2**31 - 1
 # How much earlier than the run's start its stamp is dated (see _new_stamp).
 STAMP_MARGIN_NS = 50_000_000
 
@@ -93,12 +92,12 @@ def planned_values(
     if any("key" in index for index in indexes):
         try:
             tokens, warning = cache.load(paths.cache_dir(environ))
-        except Exception:
+        except UvcredsError:
             return None  # the full path says what is wrong
         if warning:
             return None
     now = time.time()
-    due = NEVER
+    due = cache.NEVER
     values: dict[str, str] = {}
     for index in indexes:
         if "key" in index:
