@@ -17,7 +17,7 @@ from uvcreds import paths, trust
 from uvcreds.config import Discovery, Index, Problem, read_toml
 from uvcreds.errors import UvcredsError
 from uvcreds.providers import detect, lookup
-from uvcreds.providers.base import Settings
+from uvcreds.providers.base import Provider, Settings
 
 # Team settings that run a program or change where a secret goes: they need `uvcreds allow`.
 # So does a `provider` other than the one the URL's own anchored pattern picks.
@@ -119,8 +119,8 @@ def _resolve_one(
     return Resolved(index, provider, Settings(values, environ, dotenv, origin), trust_state)
 
 
-def _check_keys(provider: object, values: Mapping[str, object], origin: str) -> None:
-    known = {"provider", *getattr(provider, "KEYS", ())}
+def _check_keys(provider: Provider, values: Mapping[str, object], origin: str) -> None:
+    known = {"provider", *provider.KEYS}
     unknown = sorted(set(values) - known)
     if unknown:
         raise UvcredsError(

@@ -10,8 +10,10 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 from urllib.parse import parse_qsl, urlsplit
+
+_Self = TypeVar("_Self", bound="Closing")
 
 
 @dataclass(frozen=True)
@@ -111,3 +113,16 @@ def _handler_class(respond: Responder, closing: threading.Event) -> type[BaseHTT
             pass
 
     return Handler
+
+
+class Closing:
+    """`with thing:` closes it at the end; subclasses define `close`."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

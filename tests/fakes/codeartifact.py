@@ -13,10 +13,9 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Callable, Optional, Union
+from typing import Callable, Union
 
-from tests.fakes._server import LoopbackServer, Reply, Request
+from tests.fakes._server import Closing, LoopbackServer, Reply, Request
 
 DEFAULT_DURATION = 43200  # the service's default when `duration` is absent (12 h)
 ROLE_SESSION_LIFETIME = 3600  # what the fake uses for `duration=0` (role session expiry)
@@ -41,7 +40,7 @@ class TokenRequest:
 TokenSource = Union[str, Callable[[TokenRequest], str], None]
 
 
-class CodeArtifactFake:
+class CodeArtifactFake(Closing):
     """The endpoint, serving from construction until `close()` (also a context manager).
 
     Settable at any time:
@@ -115,17 +114,6 @@ class CodeArtifactFake:
 
     def close(self) -> None:
         self._server.close()
-
-    def __enter__(self) -> CodeArtifactFake:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def _respond(self, request: Request) -> Reply | None:
         record = _token_request(request)

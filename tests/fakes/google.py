@@ -17,10 +17,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Optional
+from typing import Any
 
-from tests.fakes._server import LoopbackServer, Reply, Request
+from tests.fakes._server import Closing, LoopbackServer, Reply, Request
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -40,7 +39,7 @@ class TokenGrant:
     token: str | None  # the token handed out; None when refused
 
 
-class GoogleFake:
+class GoogleFake(Closing):
     """The fake, serving from construction until `close()` (also a context manager).
 
     Settable at any time:
@@ -103,17 +102,6 @@ class GoogleFake:
 
     def close(self) -> None:
         self._server.close()
-
-    def __enter__(self) -> GoogleFake:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def _respond(self, request: Request) -> Reply:
         with self._lock:

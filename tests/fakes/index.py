@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from types import TracebackType
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from tests.fakes._server import Closing
 
 with warnings.catch_warnings():  # its vendored bottle: `cgi` deprecation, ImportWarning
     warnings.simplefilter("ignore")
@@ -61,7 +62,7 @@ class IndexRequest:
     status: int  # the status pypiserver answered with
 
 
-class FakeIndex:
+class FakeIndex(Closing):
     """pypiserver on 127.0.0.1:<free port> over `packages_dir`, serving until `close()`.
 
     `creds` (username -> password) is read at every request: change it at any time.
@@ -123,17 +124,6 @@ class FakeIndex:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeIndex:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def _check(self, username: str, password: str) -> bool:
         return username in self.creds and self.creds[username] == password

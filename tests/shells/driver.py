@@ -19,11 +19,11 @@ import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Optional
 
 import pexpect
 
+from tests.fakes._server import Closing
 from tests.helpers import make_isolated_env
 
 SHELLS = ("bash", "zsh", "fish")
@@ -120,7 +120,7 @@ class Prompt:
     user_status: str  # $? as the user's own prompt hook saw it
 
 
-class Session:
+class Session(Closing):
     """One interactive shell; use as a context manager, then read `process_creations`."""
 
     def __init__(self, shell: str, exe: Path, env: dict[str, str], cwd: Path, trace: Path):
@@ -146,17 +146,6 @@ class Session:
         )
         self._child.delaybeforesend = None
         self.first = self._wait(1)
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         if self._child.isalive():
