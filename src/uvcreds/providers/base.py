@@ -113,9 +113,15 @@ def named_secret(index: Index, settings: Settings, *, default_username: str) -> 
 
 
 def run_program(
-    argv: list[str], settings: Settings, where: str
+    argv: list[str],
+    settings: Settings,
+    where: str,
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a vendor's program (az, gcloud, ...) with no stdin, within UVCREDS_TIMEOUT.
+    """Run a program (az, gcloud, a user's secret helper) with no stdin, within
+    UVCREDS_TIMEOUT; its output is text, any bytes kept (surrogate escapes).
 
     Returns whatever it exited with; a program that cannot start or never finishes is a
     UvcredsError naming it.
@@ -128,10 +134,12 @@ def run_program(
     try:
         return subprocess.run(
             argv,
-            env=dict(settings.environ),
+            env={**settings.environ, **(extra_env or {})},
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
             timeout=seconds,
         )
     except subprocess.TimeoutExpired:

@@ -3,24 +3,20 @@
 Output is either the password alone (one line), or a JSON object
 `{"username": ..., "password": ..., "expires": <Unix time or ISO 8601>}`; with `expires`
 the token is cached and refreshed like a vendor's. The program runs with stdin closed,
-in the project directory, with UVCREDS_INDEX_NAME and UVCREDS_INDEX_URL set.
+in the project directory, with UVCREDS_INDEX_NAME and UVCREDS_INDEX_URL set, and at most
+UVCREDS_TIMEOUT seconds.
 A project's own `command` runs only once the project is allowed (settings.py).
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-from datetime import datetime, timezone
-
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings
+from uvcreds.providers.base import Credential, Settings, run_program
 
 MINTS_TOKENS = True
 KEYS = frozenset({"command", "username"})
 IDENTITY_ENV: tuple[str, ...] = ()
-TIMEOUT = 60.0
 
 
 def matches(url: str) -> bool:
@@ -31,33 +27,20 @@ def fetch(index: Index, settings: Settings) -> Credential:
     argv = settings.values.get("command")
     if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
         raise UvcredsError(f"{settings.origin}: 'command' must be a non-empty list of strings")
-    where = f"index {index.name!r}: command {argv[0]!r}"
-    environment = {
-        **settings.environ,
-        "UVCREDS_INDEX_NAME": index.name,
-        "UVCREDS_INDEX_URL": index.url,
-    }
-    cwd = settings.dotenv.parent if settings.dotenv else None
-    try:
-        done = subprocess.run(
-            argv,
-            env=environment,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise UvcredsError(f"{where} was not found; install it or fix the path") from None
-    except OSError as exc:
-        raise UvcredsError(f"{where} could not run: {exc.strerror}") from None
-    except subprocess.TimeoutExpired:
-        raise UvcredsError(f"{where} gave no answer within {TIMEOUT:.0f}s") from None
+    where = f"index {index.name!r}"
+    done = run_program(
+        argv,
+        settings,
+        where,
+        extra_env={"UVCREDS_INDEX_NAME": index.name, "UVCREDS_INDEX_URL": index.url},
+        cwd=settings.dotenv.parent if settings.dotenv else None,
+    )
     if done.returncode != 0:
         # Its stderr is not repeated: a secret helper's errors may quote what it holds.
-        raise UvcredsError(f"{where} failed (exit {done.returncode}); run it yourself to see why")
-    return _parse(done.stdout.decode("utf-8", "surrogateescape"), settings, where)
+        raise UvcredsError(
+            f"{where}: {argv[0]} failed (exit {done.returncode}); run it yourself to see why"
+        )
+    return _parse(done.stdout, settings, f"{where}: {argv[0]}")
 
 
 def _parse(output: str, settings: Settings, where: str) -> Credential:
@@ -67,6 +50,8 @@ def _parse(output: str, settings: Settings, where: str) -> Credential:
         if not password:
             raise UvcredsError(f"{where} printed nothing")
         return Credential(username, password)
+    import json
+
     try:
         document = json.loads(output)
     except ValueError:
@@ -86,6 +71,8 @@ def _expiry(value: object, where: str) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e11:
         return float(value)
     if isinstance(value, str):
+        from datetime import datetime, timezone
+
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
