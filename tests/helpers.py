@@ -208,5 +208,23 @@ def uv_publish(
     return run([*cmd, *(str(f) for f in files)], env, cwd=cwd, timeout=timeout)
 
 
+def write_user_config(env: Mapping[str, str], text: str) -> Path:
+    """Write the user's own uvcreds config, at $UVCREDS_CONFIG; returns its path."""
+    path = Path(env["UVCREDS_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def credential(
+    url: str, password_env: str, *, provider: str = "env", username: str | None = None
+) -> str:
+    """A `[[credential]]` table binding the secret in `password_env` to a URL prefix."""
+    table = f"[[credential]]\nurl = {_toml_str(url)}\nprovider = {_toml_str(provider)}\n"
+    if username is not None:
+        table += f"username = {_toml_str(username)}\n"
+    return table + f"password-env = {_toml_str(password_env)}\n"
+
+
 def _toml_str(value: str) -> str:
     return json.dumps(value)

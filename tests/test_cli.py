@@ -5,20 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers import run, uvcreds_cmd, write_project
+from tests.helpers import run, uvcreds_cmd, write_project, write_user_config
 
 
 def uvcreds(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
     result = run([*uvcreds_cmd(), *args], env, cwd=cwd)
     assert "Traceback" not in result.stderr
     return result.returncode, result.stdout, result.stderr
-
-
-def user_config(env: dict[str, str], text: str) -> Path:
-    path = Path(env["UVCREDS_CONFIG"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def test_malformed_pyproject_names_file_and_line(
@@ -36,7 +29,7 @@ def test_unknown_provider_lists_the_known_ones(
     tmp_path: Path, isolated_env: dict[str, str]
 ) -> None:
     write_project(tmp_path, [("corp", "https://corp.example/simple/")])
-    config = user_config(
+    config = write_user_config(
         isolated_env, '[[credential]]\nurl = "https://corp.example/"\nprovider = "nexus"\n'
     )
     code, out, err = uvcreds(isolated_env, tmp_path, "export")
@@ -50,7 +43,7 @@ def test_unknown_provider_lists_the_known_ones(
 
 def test_unknown_setting_is_named(tmp_path: Path, isolated_env: dict[str, str]) -> None:
     write_project(tmp_path, [("corp", "https://corp.example/simple/")])
-    config = user_config(
+    config = write_user_config(
         isolated_env,
         '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\npasword-env = "X"\n',
     )
@@ -66,7 +59,7 @@ def test_invalid_index_name_is_reported_and_the_rest_exported(
     tmp_path: Path, isolated_env: dict[str, str]
 ) -> None:
     write_project(tmp_path, [("ok", "https://ok.example/simple/"), ("no/slash", "https://x/")])
-    user_config(
+    write_user_config(
         isolated_env,
         '[[credential]]\nurl = "https://ok.example/"\nprovider = "env"\npassword-env = "T"\n',
     )
@@ -100,7 +93,7 @@ def test_status_shows_everything_but_the_secret(
     tmp_path: Path, isolated_env: dict[str, str]
 ) -> None:
     write_project(tmp_path, [("corp.v2", "https://corp.example/simple/")])
-    config = user_config(
+    config = write_user_config(
         isolated_env,
         '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
         'username = "me"\npassword-env = "CORP_TOKEN"\n',

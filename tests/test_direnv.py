@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from tests.helpers import run, write_project
+from tests.helpers import credential, run, write_project, write_user_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,11 +18,8 @@ def test_envrc_example_exports_the_credentials(
     project = tmp_path / "project"
     write_project(project, [("corp", "https://corp.example/simple/")])
     shutil.copy(ROOT / ".envrc.example", project / ".envrc")
-    config = Path(isolated_env["UVCREDS_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
-        'username = "me"\npassword-env = "CORP_TOKEN"\n'
+    write_user_config(
+        isolated_env, credential("https://corp.example/", "CORP_TOKEN", username="me")
     )
     env = {
         **isolated_env,

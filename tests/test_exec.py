@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run, uvcreds_cmd, write_project
+from tests.helpers import credential, run, uvcreds_cmd, write_project, write_user_config
 
 
 @pytest.fixture
 def project(tmp_path: Path, isolated_env: dict[str, str]) -> Path:
     write_project(tmp_path / "p", [("corp", "https://corp.example/simple/")], publish_urls=True)
-    config = Path(isolated_env["UVCREDS_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
-        'username = "me"\npassword-env = "T"\n'
-    )
+    write_user_config(isolated_env, credential("https://corp.example/", "T", username="me"))
     isolated_env["T"] = "tok"
     return tmp_path / "p"
 

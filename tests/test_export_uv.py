@@ -8,17 +8,21 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.index import DEFAULT_PASSWORD, FakeIndex
-from tests.helpers import run, uv_bin, uv_lock, uv_pip_install, uvcreds_cmd, write_project
+from tests.helpers import (
+    credential,
+    run,
+    uv_bin,
+    uv_lock,
+    uv_pip_install,
+    uvcreds_cmd,
+    write_project,
+    write_user_config,
+)
 
 
 def bind_secret(env: dict[str, str], url: str, *, provider: str = "env", username: str) -> None:
     """The user's own config binds the secret in $IDX_TOKEN to this index URL."""
-    config = Path(env["UVCREDS_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        f'[[credential]]\nurl = "{url}"\nprovider = "{provider}"\n'
-        f'username = "{username}"\npassword-env = "IDX_TOKEN"\n'
-    )
+    write_user_config(env, credential(url, "IDX_TOKEN", provider=provider, username=username))
 
 
 def after_export(command: str) -> str:
@@ -90,12 +94,10 @@ def test_a_missing_secret_says_which_variable_and_exits_1(
 ) -> None:
     project = tmp_path / "project"
     write_project(project, [("private", "https://other.example/simple/"), ("ok", index.simple_url)])
-    bind_secret(isolated_env, index.simple_url, username="aws")
-    config = Path(isolated_env["UVCREDS_CONFIG"])
-    config.write_text(
-        config.read_text()
-        + '[[credential]]\nurl = "https://other.example/"\nprovider = "env"\n'
-        + 'password-env = "OTHER_TOKEN"\n'
+    config = write_user_config(
+        isolated_env,
+        credential(index.simple_url, "IDX_TOKEN", username="aws")
+        + credential("https://other.example/", "OTHER_TOKEN"),
     )
     result = run([*uvcreds_cmd(), "export"], {**isolated_env, "IDX_TOKEN": "t0k"}, cwd=project)
     assert result.returncode == 1

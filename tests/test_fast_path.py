@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run, uvcreds_cmd, write_project
+from tests.helpers import credential, run, uvcreds_cmd, write_project, write_user_config
 
 HEAVY = ("click", "boto3", "botocore", "google", "filelock", "dotenv", "tomllib", "tomli", "typing")
 
@@ -32,11 +32,7 @@ def imported_modules(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[s
 @pytest.fixture
 def project(tmp_path: Path, isolated_env: dict[str, str]) -> Path:
     write_project(tmp_path / "p", [("corp", "https://corp.example/simple/")])
-    config = Path(isolated_env["UVCREDS_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\npassword-env = "T"\n'
-    )
+    write_user_config(isolated_env, credential("https://corp.example/", "T"))
     isolated_env["T"] = "tok"
     return tmp_path / "p"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from tests.helpers import run, uvcreds_cmd, write_project
+from tests.helpers import run, uvcreds_cmd, write_project, write_user_config
 
 TRICKY = [
     "plain-token_1.2/3+4=",
@@ -29,14 +29,13 @@ def project_with_secrets(tmp_path: Path, env: dict[str, str], values: list[str])
     project = tmp_path / "project"
     indexes = [(f"idx{i}", f"https://idx{i}.example/simple/") for i in range(len(values))]
     write_project(project, indexes)
-    config = Path(env["UVCREDS_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
+    write_user_config(
+        env,
         "".join(
             f'[[credential]]\nurl = "https://idx{i}.example/"\nprovider = "env"\n'
             f'username-env = "USER_{i}"\npassword-env = "SECRET_{i}"\n'
             for i in range(len(values))
-        )
+        ),
     )
     for i, value in enumerate(values):
         env[f"SECRET_{i}"] = value

@@ -11,17 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run, uvcreds_cmd, write_project
+from tests.helpers import credential, run, uvcreds_cmd, write_project, write_user_config
 
 
 @pytest.fixture
 def project(tmp_path: Path, isolated_env: dict[str, str]) -> Path:
     write_project(tmp_path / "project", [("corp", "https://corp.example/simple/")])
-    config = Path(isolated_env["UVCREDS_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(
-        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
-        'username = "me"\npassword-env = "CORP_TOKEN"\n'
+    write_user_config(
+        isolated_env, credential("https://corp.example/", "CORP_TOKEN", username="me")
     )
     return tmp_path / "project"
 

@@ -13,7 +13,7 @@ from tests.fakes.bin import FakeBinDir
 from tests.fakes.codeartifact import CodeArtifactFake
 from tests.fakes.google import GoogleFake
 from tests.fakes.index import FakeIndex, build_wheel
-from tests.helpers import run, uv_bin, uvcreds_cmd, write_project
+from tests.helpers import run, uv_bin, uvcreds_cmd, write_project, write_user_config
 
 
 @dataclass
@@ -78,9 +78,7 @@ def set_up(
     index.creds = {vendor.username: vendor.password}
     project = tmp_path / "project"
     write_project(project, [("private.repo", index.simple_url)], publish_urls=True)
-    config = Path(isolated_env["UVCREDS_CONFIG"])
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(vendor.config)
+    write_user_config(isolated_env, vendor.config)
     wheel = build_wheel(tmp_path / "dist", "pubpkg", "1.0.0")
     env = {**isolated_env, **vendor.env}
     if "PATH" in vendor.env:  # the fake executables' directory goes first
