@@ -9,10 +9,15 @@ from collections.abc import Mapping, Sequence
 
 from uvcreds.errors import UvcredsError
 
+
+def _signals(*names: str) -> tuple[signal.Signals, ...]:
+    return tuple(getattr(signal, name) for name in names if hasattr(signal, name))  # Windows
+
+
 # Sent to us alone (kill, a closing terminal): passed to the child.
-FORWARDED = (signal.SIGTERM, signal.SIGHUP)
+FORWARDED = _signals("SIGTERM", "SIGHUP")
 # Sent by the terminal to the whole foreground group, child included: not sent twice.
-GROUP_WIDE = (signal.SIGINT, signal.SIGQUIT)
+GROUP_WIDE = _signals("SIGINT", "SIGQUIT")
 
 
 def run(command: Sequence[str], environment: Mapping[str, str]) -> int:
