@@ -1,4 +1,5 @@
-"""`uvcreds` and `python -m uvcreds`: the fast path when it can answer, else the click CLI."""
+"""`uvcreds` and `python -m uvcreds`: the fast path when it can answer; for a plain
+`export` or `hook` it cannot answer, the same commands without click; else the click CLI."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 
 
 def main() -> int:
-    from uvcreds.hook import run_fast
+    from uvcreds.hook import fast_command, run_fast
 
     try:
         status = run_fast(sys.argv[1:], os.environ)
@@ -15,6 +16,11 @@ def main() -> int:
         status = None  # the full path will meet the same problem and say it properly
     if status is not None:
         return status
+    plain = fast_command(sys.argv[1:])
+    if plain is not None:  # the full path, without paying for click
+        from uvcreds.commands import run_plain
+
+        return run_plain(plain)
     from uvcreds.cli import main as cli_main
 
     return cli_main()

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from uvcreds import __version__, cache, credentials, execute, hook, paths, plan, trust
+from uvcreds import __version__, cache, commands, credentials, execute, paths, trust
+from uvcreds import debug as debug_output
 from uvcreds.config import discover
-from uvcreds.errors import UvcredsError
+from uvcreds.errors import UvcredsError, printable
 from uvcreds.formats import FORMATS
-from uvcreds.formats import render as render_format
-from uvcreds.formats import warnings as format_warnings
 from uvcreds.shells import SHELLS
+
+_warn = commands.warn
+_out = commands.write
 
 
 class _Group(click.Group):
@@ -34,30 +34,6 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
-def _warn(message: str) -> None:
-    click.echo(f"uvcreds: {printable(message)}", err=True)
-
-
-def printable(text: str) -> str:
-    """One line a terminal shows as it is: control and other unprintable characters from a
-    hostile file (a URL, a table name) are written as Python escapes, never sent raw."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-class _PrintableFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return printable(super().format(record))
-
-
-def _out(text: str) -> None:
-    """stdout carries only what is to be evaluated or read, byte for byte."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-    sys.stdout.flush()
-
-
 def _collect(**kwargs: Any) -> credentials.Result:
     return credentials.collect(Path.cwd(), os.environ, warn=_warn, **kwargs)
 
@@ -67,11 +43,7 @@ def _collect(**kwargs: Any) -> credentials.Result:
 @click.option("--debug", is_flag=True, help="Say on stderr what is read and decided (no secrets).")
 def cli(debug: bool) -> None:
     """Short-lived credentials for private package indexes, exported for uv."""
-    if debug:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_PrintableFormatter("uvcreds: debug: %(message)s"))
-        logging.getLogger("uvcreds").addHandler(handler)
-        logging.getLogger("uvcreds").setLevel(logging.DEBUG)
+    debug_output.enabled = debug
 
 
 @cli.command()
@@ -85,15 +57,9 @@ def cli(debug: bool) -> None:
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 def export(format_name: str, publish: str | None) -> None:
     """Print every credential variable for the project here."""
-    result = _collect()
-    values = result.variables()
-    if publish:
-        values.update(result.publish_variables(publish, os.environ))
-    _out(render_format(format_name, values, os.environ))
-    for message in result.messages() + format_warnings(format_name, values):
-        _warn(message)
-    if not result.ok:
-        sys.exit(1)
+    out, status = commands.export(format_name, publish, os.environ, _warn)
+    _out(out)
+    sys.exit(status)
 
 
 @cli.command("hook")
@@ -101,31 +67,7 @@ def export(format_name: str, publish: str | None) -> None:
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 def hook_command(shell: str, publish: str | None) -> None:
     """For the shell snippets: the change against what this shell already has."""
-    started_ns = time.time_ns()
-    cwd = str(Path.cwd())
-    try:
-        result = _collect()
-        values = result.variables()
-        if publish:
-            values.update(result.publish_variables(publish, os.environ))
-        problems = result.messages()
-        due, watched = result.due_at, result.watched
-    except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
-        values, problems, due, watched = {}, [str(exc)], cache.NEVER, []
-    out, fresh_problems = hook.respond(
-        SHELLS[shell],
-        values,
-        os.environ,
-        cwd=cwd,
-        due=due,
-        watched=watched,
-        problems=problems,
-        started_ns=started_ns,
-    )
-    _out(out)
-    for message in fresh_problems:
-        _warn(message)
-    plan.prune(paths.cache_dir(os.environ))
+    _out(commands.hook_change(shell, publish, os.environ, _warn))
 
 
 @cli.command()

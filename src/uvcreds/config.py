@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -11,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from uvcreds import envnames
+from uvcreds.debug import log
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
-log = logging.getLogger(__name__)
 
 # Larger than any real pyproject.toml; keeps a hostile file from eating memory.
 MAX_TOML_BYTES = 4 * 1024 * 1024
@@ -93,7 +92,7 @@ def is_truthy(value: str | None) -> bool:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file, or raise ValueError with a one-line reason that names the file."""
-    log.debug("reading %s", path)
+    log("reading %s", path)
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_TOML_BYTES + 1)

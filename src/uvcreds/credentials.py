@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,13 +21,13 @@ from uvcreds.config import (
     redact,
     user_and_system_files,
 )
+from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
 from uvcreds.providers import PROVIDERS
 from uvcreds.providers.base import Credential
 from uvcreds.settings import Resolved, resolve
 
 USE, DUE, FORCE = "use", "due", "force"
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -160,7 +159,7 @@ def collect(
             warn(warning)
     due_keys: list[str] = []
     for item in resolved:
-        log.debug(
+        log(
             "index %r: %s, provider %s, settings from %s",
             item.index.name,
             item.index.display_url,
@@ -231,12 +230,12 @@ def _credential(
     entry = tokens.get(key)
     now = time.time()
     if mode == USE and entry is not None and cache.usable(entry, now):
-        log.debug("index %r: cached token, due %s", item.index.name, cache.due(entry, now))
+        log("index %r: cached token, due %s", item.index.name, cache.due(entry, now))
         if cache.due(entry, now):
             due_keys.append(key)
         credential = Credential(entry["username"], entry["password"], float(entry["expires_at"]))
         return credential, float(entry["due_at"])
-    log.debug("index %r: fetching (%s)", item.index.name, mode)
+    log("index %r: fetching (%s)", item.index.name, mode)
     describe = {"index": item.index.name, "url": item.index.display_url, "provider": item.provider}
     credential = cache.obtain(
         directory,

@@ -5,3 +5,11 @@ from __future__ import annotations
 
 class UvcredsError(Exception):
     """A problem the user can act on; its message is shown as `uvcreds: <message>`."""
+
+
+def printable(text: str) -> str:
+    """One line a terminal shows as it is: control and other unprintable characters from a
+    hostile file (a URL, a table name) are written as Python escapes, never sent raw."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

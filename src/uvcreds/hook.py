@@ -36,7 +36,7 @@ STAMP_MARGIN_NS = 50_000_000
 
 def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     """Serve `export [--format F]` or `hook SHELL` from the plan, or None to take the full path."""
-    command = _fast_command(argv)
+    command = fast_command(argv)
     if command is None:
         return None
     started_ns = time.time_ns()
@@ -65,7 +65,8 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     return 0
 
 
-def _fast_command(argv: Sequence[str]) -> tuple[str, str] | None:
+def fast_command(argv: Sequence[str]) -> tuple[str, str] | None:
+    """("export", FORMAT) or ("hook", SHELL) for the plain invocations the fast path serves."""
     if len(argv) == 2 and argv[0] == "hook" and argv[1] in SHELLS:
         return "hook", argv[1]
     if argv[:1] != ["export"]:

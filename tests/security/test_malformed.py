@@ -658,5 +658,5 @@ def test_a_command_printing_an_absurd_expiry(world: World, expires: str) -> None
     export, _ = world.export_and_hook()
     assert export.returncode == 1
     assert [m.split(": ", 2)[-1] for m in export.messages] == [
-        f"command {sys.executable!r} printed an 'expires' that is neither a Unix time nor ISO 8601"
+        f"{sys.executable} printed an 'expires' that is neither a Unix time nor ISO 8601"
     ]

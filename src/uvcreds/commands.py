@@ -1,0 +1,94 @@
+"""`export` and `hook` on the full path, without click.
+
+cli.py's commands call these; so does __main__ when the fast path cannot answer a plain
+`export [--format F]` or `hook SHELL`, since importing click alone costs about as much as
+the rest of the full path (see bench/). They return what goes to stdout; messages go to
+`warn` as they happen (a slow vendor is reported while we wait, not after).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from uvcreds import cache, credentials, hook, paths, plan
+from uvcreds.errors import UvcredsError, printable
+from uvcreds.formats import render as render_format
+from uvcreds.formats import warnings as format_warnings
+from uvcreds.shells import SHELLS
+
+Warn = Callable[[str], None]
+
+
+def warn(message: str) -> None:
+    """Every message: one `uvcreds: ` line on stderr, shown as it is in any terminal."""
+    sys.stderr.write(f"uvcreds: {printable(message)}\n")
+    sys.stderr.flush()
+
+
+def write(text: str) -> None:
+    """stdout carries only what is to be evaluated or read, byte for byte."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.flush()
+
+
+def export(
+    format_name: str, publish: str | None, environ: Mapping[str, str], warn: Warn
+) -> tuple[str, int]:
+    """Every credential variable for the project here, and the exit status (1: not all)."""
+    result = credentials.collect(Path.cwd(), environ, warn=warn)
+    values = result.variables()
+    if publish:
+        values.update(result.publish_variables(publish, environ))
+    out = render_format(format_name, values, environ)
+    for message in result.messages() + format_warnings(format_name, values):
+        warn(message)
+    return out, 0 if result.ok else 1
+
+
+def hook_change(shell: str, publish: str | None, environ: Mapping[str, str], warn: Warn) -> str:
+    """The change against what this shell has; never fails: a problem is said once."""
+    started_ns = time.time_ns()
+    cwd = str(Path.cwd())
+    try:
+        result = credentials.collect(Path.cwd(), environ, warn=warn)
+        values = result.variables()
+        if publish:
+            values.update(result.publish_variables(publish, environ))
+        problems = result.messages()
+        due, watched = result.due_at, result.watched
+    except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
+        values, problems, due, watched = {}, [str(exc)], cache.NEVER, []
+    out, fresh_problems = hook.respond(
+        SHELLS[shell],
+        values,
+        environ,
+        cwd=cwd,
+        due=due,
+        watched=watched,
+        problems=problems,
+        started_ns=started_ns,
+    )
+    for message in fresh_problems:
+        warn(message)
+    plan.prune(paths.cache_dir(environ))
+    return out
+
+
+def run_plain(command: tuple[str, str]) -> int:
+    """__main__'s full path for a plain `export [--format F]` or `hook SHELL`."""
+    kind, name = command
+    try:
+        if kind == "export":
+            out, status = export(name, None, os.environ, warn)
+        else:
+            out, status = hook_change(name, None, os.environ, warn), 0
+    except UvcredsError as exc:
+        warn(str(exc))
+        return 1
+    write(out)
+    return status
