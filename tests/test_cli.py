@@ -135,3 +135,23 @@ def test_python_dash_m_is_the_same_command(tmp_path: Path, isolated_env: dict[st
 
     result = run([sys.executable, "-m", "uvcreds", "--version"], isolated_env, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("uvcreds, version ")
+
+
+def test_each_config_file_is_read_once(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    write_project(tmp_path, [("corp", "https://corp.example/simple/")], "[tool.uvcreds.index.x]\n")
+    code, _, err = uvcreds(isolated_env, tmp_path, "--debug", "export")
+    assert code == 0
+    assert err.count(f"uvcreds: debug: reading {tmp_path / 'pyproject.toml'}\n") == 1
+
+
+def test_a_malformed_pyproject_beside_uv_toml_is_reported(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """uv reads the indexes from uv.toml; uvcreds still reads its settings from the
+    pyproject.toml beside it, so that file not parsing is said, not passed over."""
+    (tmp_path / "uv.toml").write_text('[[index]]\nname = "corp"\nurl = "https://corp/simple/"\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.uvcreds\n")
+    code, _, err = uvcreds(isolated_env, tmp_path, "export")
+    assert code == 1
+    assert err.startswith(f"uvcreds: {tmp_path / 'pyproject.toml'}: invalid TOML: ")
+    assert err.count("\n") == 1

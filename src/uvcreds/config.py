@@ -79,10 +79,22 @@ class Discovery:
     watched: list[str] = field(default_factory=list)
     # pyproject.toml files whose `[tool.uvcreds]` tables apply, nearest first.
     project_files: list[Path] = field(default_factory=list)
+    # Each TOML file read, parsed once (None: it did not parse, and that is reported).
+    documents: dict[Path, dict[str, Any] | None] = field(default_factory=dict, repr=False)
 
     @property
     def project_dir(self) -> Path | None:
         return self.project_files[0].parent if self.project_files else None
+
+    def document(self, path: Path) -> dict[str, Any] | None:
+        """A TOML file parsed once; one that does not parse is a problem, reported once."""
+        if path not in self.documents:
+            try:
+                self.documents[path] = read_toml(path)
+            except ValueError as exc:
+                self.problems.append(Problem(str(exc)))
+                self.documents[path] = None
+        return self.documents[path]
 
 
 def is_truthy(value: str | None) -> bool:
@@ -176,10 +188,8 @@ def _walk_project(found: Discovery, cwd: Path) -> None:
 
 
 def _tool_uv(found: Discovery, pyproject: Path) -> dict[str, Any] | None:
-    try:
-        document = read_toml(pyproject)
-    except ValueError as exc:
-        found.problems.append(Problem(str(exc)))
+    document = found.document(pyproject)
+    if document is None:
         return None
     tool = document.get("tool")
     table = tool.get("uv") if isinstance(tool, dict) else None
@@ -233,10 +243,8 @@ def _add_config_file(found: Discovery, path: Path) -> None:
     found.watched.append(str(path))
     if not path.is_file():
         return
-    try:
-        document = read_toml(path)
-    except ValueError as exc:
-        found.problems.append(Problem(str(exc)))
+    document = found.document(path)
+    if document is None:
         return
     _add_indexes(found, document.get("index"), path, "[[index]]")
 

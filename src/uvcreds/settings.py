@@ -148,10 +148,10 @@ def _project_tables(
     tables: dict[str, tuple[Path, dict[str, Any]]] = {}
     problems: list[Problem] = []
     for path in discovery.project_files:
-        try:
-            tool = read_toml(path).get("tool", {})
-        except ValueError:
-            continue  # discovery has reported it
+        document = discovery.document(path)
+        if document is None:
+            continue  # reported as a problem of the discovery
+        tool = document.get("tool", {})
         section = tool.get("uvcreds", {}) if isinstance(tool, dict) else {}
         indexes = section.get("index", {}) if isinstance(section, dict) else None
         if not isinstance(indexes, dict):
