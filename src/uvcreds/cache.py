@@ -262,17 +262,27 @@ def _make_directory(directory: str) -> None:
 
 
 def _write(directory: str, tokens: dict[str, Entry]) -> None:
-    """Write atomically: a temporary 0600 file in the same directory, renamed into place."""
     import json
+
+    text = json.dumps({"version": VERSION, "tokens": tokens}, indent=1, sort_keys=True)
+    write_atomically(os.path.join(directory, TOKENS_FILE), text, durable=True)
+
+
+def write_atomically(path: str, text: str, *, durable: bool) -> None:
+    """A temporary 0600 file in the same directory, renamed into place: readers see the old
+    file or the new one, never half of one, and a failed write leaves nothing behind.
+    `durable` syncs it to disk first, for what cannot be derived again (a minted token)."""
     import tempfile
 
-    fd, temporary = tempfile.mkstemp(prefix=".tokens-", dir=directory)
+    directory, name = os.path.split(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            json.dump({"version": VERSION, "tokens": tokens}, stream, indent=1, sort_keys=True)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, os.path.join(directory, TOKENS_FILE))
+            stream.write(text)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise

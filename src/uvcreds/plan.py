@@ -73,9 +73,9 @@ def save(
     Not saved when a watched file changed after `started_ns`, while it was being read.
     """
     import json
-    import tempfile
 
     from uvcreds import envnames
+    from uvcreds.cache import write_atomically
 
     indexes = []
     for outcome in result.outcomes:
@@ -109,10 +109,8 @@ def save(
     path = plan_path(cwd, environ)
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".plan-")
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as stream:
-            json.dump(document, stream)
-        os.replace(temporary, path)
+        # ASCII (surrogates come out escaped); not synced: a lost plan is only made again.
+        write_atomically(path, json.dumps(document), durable=False)
     except OSError:
         pass  # the next run takes the full path again; nothing is lost
 
