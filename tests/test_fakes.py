@@ -119,11 +119,7 @@ def test_codeartifact_delay_counts_concurrency_and_hang_still_closes() -> None:
 def test_google_auth_gets_the_fake_token(
     route: str, google_fake: GoogleFake, isolated_env: dict[str, str], tmp_path: Path
 ) -> None:
-    overlay = {
-        "service_account": google_fake.service_account_env,
-        "metadata": google_fake.metadata_env,
-        "external_account": google_fake.external_account_env,
-    }[route](tmp_path)
+    overlay = google_fake.route_env(route, tmp_path)
     out = python(GOOGLE_ADC, {**isolated_env, **overlay})
 
     (grant,) = google_fake.grants

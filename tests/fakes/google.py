@@ -100,6 +100,15 @@ class GoogleFake(Closing):
         """Child env: google-auth finds this fake as the GCE metadata server."""
         return metadata_env(self.metadata_host, tmp_path)
 
+    def route_env(self, route: str, tmp_path: Path) -> dict[str, str]:
+        """Child env for a route ("service_account", "metadata", "external_account"):
+        how google-auth finds its credentials."""
+        return {
+            "service_account": self.service_account_env,
+            "metadata": self.metadata_env,
+            "external_account": self.external_account_env,
+        }[route](tmp_path)
+
     def close(self) -> None:
         self._server.close()
 

@@ -45,11 +45,7 @@ def test_application_default_credentials(
     isolated_env: dict[str, str],
     google_fake: GoogleFake,
 ) -> None:
-    overlay = {
-        "service_account": google_fake.service_account_env,
-        "metadata": google_fake.metadata_env,
-        "external_account": google_fake.external_account_env,
-    }[route](tmp_path)
+    overlay = google_fake.route_env(route, tmp_path)
     project = Project.create(tmp_path, {**isolated_env, **overlay}, GAR_URL)
 
     ran = project.export()

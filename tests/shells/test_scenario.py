@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.index import DEFAULT_PASSWORD, FakeIndex
-from tests.helpers import uv_bin, write_project
+from tests.helpers import credential, uv_bin, write_project, write_user_config
 from tests.shells.driver import SHELLS, Session, make_env, write_logging_uvcreds
 
 TOKEN = DEFAULT_PASSWORD  # has characters that need quoting
@@ -30,21 +30,18 @@ HOOKS = {
 }
 
 
-def _credential(url: str) -> str:
-    return (
-        f'[[credential]]\nurl = "{url}"\nprovider = "env"\n'
-        'username = "alice"\npassword-env = "MY_INDEX_TOKEN"\n\n'
-    )
-
-
 @pytest.mark.parametrize("shell", SHELLS)
 def test_scenario(shell: str, tmp_path: Path, index: FakeIndex) -> None:
     index.creds = {"alice": TOKEN}
     env = make_env(tmp_path)
     env["MY_INDEX_TOKEN"] = TOKEN
     env["UV_INDEX_CORP_USERNAME"] = "bob"  # the user's own value, back after leaving
-    Path(env["UVCREDS_CONFIG"]).write_text(
-        _credential(index.simple_url) + _credential(EXTRA_URL) + _credential(OTHER_URL)
+    write_user_config(
+        env,
+        "".join(
+            credential(url, "MY_INDEX_TOKEN", username="alice")
+            for url in (index.simple_url, EXTRA_URL, OTHER_URL)
+        ),
     )
     project = tmp_path / "work dir" / "project"
     write_project(project, [("corp", index.simple_url)])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from tests.helpers import credential, write_project, write_user_config
 from tests.shells.driver import SHELLS, Session, make_env, write_logging_uvcreds
 from uvcreds import credentials
 from uvcreds.shells import SHELLS as MODULES
@@ -109,9 +109,7 @@ def test_bash_installs_once_in_either_prompt_command_form(
 def test_an_executable_path_that_needs_quoting(shell: str, tmp_path: Path) -> None:
     env = make_env(tmp_path)
     env["T"] = "tok"
-    Path(env["UVCREDS_CONFIG"]).write_text(
-        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\npassword-env = "T"\n'
-    )
+    write_user_config(env, credential("https://corp.example/", "T"))
     project = tmp_path / "project"
     write_project(project, [("corp", "https://corp.example/simple/")])
     exe = write_logging_uvcreds(tmp_path / 'it\'s $HOME `id` "é" -n')
@@ -129,9 +127,7 @@ def test_a_subdirectory_without_project_files_gets_the_same_answer(tmp_path: Pat
     (and is no symlink): discovery must agree that only those two files differ there."""
     env = make_env(tmp_path)
     env["T"] = "tok"
-    Path(env["UVCREDS_CONFIG"]).write_text(
-        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\npassword-env = "T"\n'
-    )
+    write_user_config(env, credential("https://corp.example/", "T"))
     project = tmp_path / "project"
     write_project(project, [("corp", "https://corp.example/simple/")])
     (project / ".env").write_text("X=1\n")
