@@ -146,3 +146,14 @@ def run_program(
         raise UvcredsError(f"{where}: {argv[0]} did not finish within {seconds:g}s") from None
     except OSError as exc:
         raise UvcredsError(f"{where}: cannot run {argv[0]}: {exc.strerror}") from None
+
+
+def iso_timestamp(text: str) -> float | None:
+    """An ISO 8601 time as a Unix time (`Z`, or no zone at all, meaning UTC), else None."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()

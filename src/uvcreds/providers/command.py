@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings, run_program
+from uvcreds.providers.base import Credential, Settings, iso_timestamp, run_program
 
 MINTS_TOKENS = True
 KEYS = frozenset({"command", "username"})
@@ -70,15 +70,7 @@ def _expiry(value: object, where: str) -> float | None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e11:
         return float(value)
-    if isinstance(value, str):
-        from datetime import datetime, timezone
-
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            return moment.timestamp()
+    moment = iso_timestamp(value) if isinstance(value, str) else None
+    if moment is not None:
+        return moment
     raise UvcredsError(f"{where} printed an 'expires' that is neither a Unix time nor ISO 8601")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings, run_program
+from uvcreds.providers.base import Credential, Settings, iso_timestamp, run_program
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -91,14 +91,8 @@ def _find(where: str, settings: Settings) -> Any:
 
 def _refresh(credentials: Any, where: str) -> None:
     import google.auth.exceptions
+    import google.auth.transport.requests  # requests: google-auth's [requests] extra
 
-    try:
-        import google.auth.transport.requests
-    except ImportError:
-        raise UvcredsError(
-            f"{where}: google-auth needs requests to refresh a token; "
-            "run `pip install 'google-auth[requests]'` where uvcreds is installed"
-        ) from None
     try:
         credentials.refresh(google.auth.transport.requests.Request())
     except google.auth.exceptions.TransportError as exc:
@@ -158,17 +152,8 @@ def _parse_gcloud(where: str, stdout: str) -> Credential:
 
 def _parse_expiry(text: object) -> float:
     """gcloud's `token_expiry`, e.g. `2024-05-01T12:00:00Z` (UTC)."""
-    from datetime import datetime, timezone
-
-    if isinstance(text, str):
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
-            aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-            return aware.timestamp()
-    return time.time() + ASSUMED_LIFETIME
+    moment = iso_timestamp(text) if isinstance(text, str) else None
+    return moment if moment is not None else time.time() + ASSUMED_LIFETIME
 
 
 def _reason(exc: Exception) -> str:
