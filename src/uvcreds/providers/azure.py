@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings, run_program
+from uvcreds.providers.base import Credential, Settings, find_program, run_program
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def fetch(index: Index, settings: Settings) -> Credential:
     pat = _pat(index, settings)
     if pat is not None:
         return Credential(username, pat)  # no expires_at: never cached
-    az = _which("az", settings)
+    az = find_program("az", settings)
     provider = _credential_provider(settings)
     if az is None and provider is None:
         raise UvcredsError(f"{where}: no Azure DevOps credentials; {_ways(index, settings)}")
@@ -101,12 +101,6 @@ def _ways(index: Index, settings: Settings) -> str:
     else:
         pat = f'name a PAT variable with token-env = "VARIABLE" in {settings.origin}'
     return f"{pat}, run `az login`, or install the Azure Artifacts credential provider"
-
-
-def _which(program: str, settings: Settings) -> str | None:
-    import shutil
-
-    return shutil.which(program, path=settings.environ.get("PATH"))
 
 
 def _from_az(az: str, username: str, where: str, settings: Settings) -> Credential:
@@ -143,7 +137,7 @@ def _az_expiry(answer: dict[str, Any]) -> float:
 
 
 def _credential_provider(settings: Settings) -> str | None:
-    return settings.environ.get(CREDPROVIDER_PATH_ENV) or _which(CREDPROVIDER, settings)
+    return settings.environ.get(CREDPROVIDER_PATH_ENV) or find_program(CREDPROVIDER, settings)
 
 
 def _from_credential_provider(exe: str, index: Index, where: str, settings: Settings) -> Credential:

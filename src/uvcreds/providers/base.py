@@ -112,6 +112,13 @@ def named_secret(index: Index, settings: Settings, *, default_username: str) -> 
     return Credential(username if username is not None else default_username, password)
 
 
+def find_program(name: str, settings: Settings) -> str | None:
+    """A vendor's program on the PATH of the environment uvcreds runs in."""
+    import shutil
+
+    return shutil.which(name, path=settings.environ.get("PATH"))
+
+
 def run_program(
     argv: list[str],
     settings: Settings,

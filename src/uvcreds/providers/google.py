@@ -17,7 +17,13 @@ from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings, iso_timestamp, run_program
+from uvcreds.providers.base import (
+    Credential,
+    Settings,
+    find_program,
+    iso_timestamp,
+    run_program,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -116,9 +122,7 @@ def _utc_timestamp(expiry: datetime | None) -> float:
 
 
 def _from_gcloud(where: str, settings: Settings) -> Credential:
-    import shutil
-
-    gcloud = shutil.which("gcloud", path=settings.environ.get("PATH"))
+    gcloud = find_program("gcloud", settings)
     if gcloud is None:
         raise UvcredsError(f"{where}: no Google credentials; {ADC_LOGIN}")
     done = run_program([gcloud, *GCLOUD], settings, where)
