@@ -35,27 +35,27 @@ def _path_hash(path: Path) -> str:
     return hashlib.sha256(str(path).encode() + b"\n").hexdigest()
 
 
-def state(path: Path, environ: Mapping[str, str]) -> str:
+def _records(path: Path, environ: Mapping[str, str]) -> tuple[Path | None, Path]:
+    """The allow record for the file as it is now (None when it cannot be read) and its
+    deny record, whichever of them exist."""
     allow_dir, deny_dir = store_dirs(environ)
-    path = path.resolve()
-    if (deny_dir / _path_hash(path)).exists():
-        return DENIED
     try:
-        allowed = (allow_dir / _content_hash(path)).exists()
+        allowed: Path | None = allow_dir / _content_hash(path)
     except OSError:
-        return NOT_ALLOWED
-    return ALLOWED if allowed else NOT_ALLOWED
+        allowed = None
+    return allowed, deny_dir / _path_hash(path)
+
+
+def state(path: Path, environ: Mapping[str, str]) -> str:
+    allowed, denied = _records(path.resolve(), environ)
+    if denied.exists():
+        return DENIED
+    return ALLOWED if allowed is not None and allowed.exists() else NOT_ALLOWED
 
 
 def watch_paths(path: Path, environ: Mapping[str, str]) -> list[str]:
     """The allow and deny files whose appearance changes this file's trust state."""
-    allow_dir, deny_dir = store_dirs(environ)
-    path = path.resolve()
-    try:
-        allowed = allow_dir / _content_hash(path)
-    except OSError:
-        return [str(deny_dir / _path_hash(path))]
-    return [str(allowed), str(deny_dir / _path_hash(path))]
+    return [str(record) for record in _records(path.resolve(), environ) if record is not None]
 
 
 def allow(path: Path, environ: Mapping[str, str]) -> None:
