@@ -150,7 +150,8 @@ def _add_index(found: Discovery, index: Index) -> None:
     if problem:
         found.problems.append(Problem(f"{index.source}: {problem}; rename it"))
     else:
-        found.indexes.append(replace(index, url=as_uv_reads(index.url)))
+        publish_url = as_uv_reads(index.publish_url) if index.publish_url else None
+        found.indexes.append(replace(index, url=as_uv_reads(index.url), publish_url=publish_url))
 
 
 def as_uv_reads(url: str) -> str:

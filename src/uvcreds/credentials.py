@@ -16,7 +16,6 @@ from uvcreds.config import (
     Discovery,
     Index,
     Problem,
-    as_uv_reads,
     discover,
     redact,
     user_and_system_files,
@@ -104,7 +103,7 @@ def _check_publish_target(index: Index, environ: Mapping[str, str]) -> None:
     """The credential goes to publish-url: on the index's own host, or where the user or an
     allowed project says."""
     assert index.publish_url is not None
-    here, there = urlsplit(index.url), urlsplit(as_uv_reads(index.publish_url))
+    here, there = urlsplit(index.url), urlsplit(index.publish_url)
     if (here.scheme, here.hostname, here.port) == (there.scheme, there.hostname, there.port):
         return
     source = Path(index.source)
