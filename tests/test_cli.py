@@ -67,8 +67,8 @@ def test_invalid_index_name_is_reported_and_the_rest_exported(
     assert code == 1
     assert json.loads(out) == {"UV_INDEX_OK_USERNAME": "", "UV_INDEX_OK_PASSWORD": "tok"}
     assert err == (
-        f"uvcreds: {tmp_path / 'pyproject.toml'}: index name 'no/slash' has '/': uv allows "
-        "only ASCII letters, digits, '-', '_' and '.'; rename it\n"
+        f"uvcreds: {tmp_path / 'pyproject.toml'}: [[tool.uv.index]] entry 2: index name "
+        "'no/slash' has '/': uv allows only ASCII letters, digits, '-', '_' and '.'; rename it\n"
     )
 
 
@@ -106,6 +106,7 @@ def test_status_shows_everything_but_the_secret(
             "name": "corp.v2",
             "url": "https://corp.example/simple/",
             "source": str(tmp_path / "pyproject.toml"),
+            "role": "settings",
             "provider": "env",
             "username_var": "UV_INDEX_CORP_V2_USERNAME",
             "password_var": "UV_INDEX_CORP_V2_PASSWORD",
@@ -113,6 +114,7 @@ def test_status_shows_everything_but_the_secret(
             "trust": "no project settings",
             "token": "secret from CORP_TOKEN (set)",
             "expires_at": None,
+            "problem": None,
         }
     ]
     code, text, _ = uvcreds(env, tmp_path, "status")

@@ -32,7 +32,17 @@ def index_toml(name: str, url: str, table: str = "tool.uv.index") -> str:
 
 
 def names(found: Discovery) -> list[tuple[str, str]]:
-    return [(index.name, index.url) for index in found.indexes]
+    """uv's settings list: the indexes it uses, first definition of a name kept."""
+    return [(index.name, index.url) for index in found.settings_indexes()]
+
+
+def destinations(found: Discovery) -> list[tuple[str, str, str]]:
+    """Every index uv reads a credential variable for, with its role."""
+    return [(index.name, index.url, index.role) for index in found.indexes]
+
+
+def project(name: str = "p") -> str:
+    return f'[project]\nname = "{name}"\nversion = "0"\n'
 
 
 def test_walks_up_from_a_nested_directory(tmp_path: Path, home: dict[str, str]) -> None:
@@ -61,7 +71,10 @@ def test_pyproject_without_tool_uv_is_skipped(tmp_path: Path, home: dict[str, st
 def test_first_hit_stops_the_walk(tmp_path: Path, home: dict[str, str]) -> None:
     write(tmp_path / "pyproject.toml", index_toml("outer", "https://outer.example/simple/"))
     write(tmp_path / "inner" / "pyproject.toml", index_toml("inner", "https://in.example/simple/"))
-    assert names(discover(tmp_path / "inner", home)) == [("inner", "https://in.example/simple/")]
+    found = discover(tmp_path / "inner", home)
+    assert names(found) == [("inner", "https://in.example/simple/")]
+    # Kept as a possible destination: uv reads it should it fail to read the inner one.
+    assert ("outer", "https://outer.example/simple/", "fallback") in destinations(found)
 
 
 def test_user_then_system_config_follow_the_project(tmp_path: Path, home: dict[str, str]) -> None:
@@ -130,24 +143,25 @@ def test_same_name_twice_the_first_wins(tmp_path: Path, home: dict[str, str]) ->
     found = discover(tmp_path, environ)
     assert names(found) == [("corp", "https://env.example/simple/")]
     assert found.problems == []
+    # uv stores the credential for both: both are destinations of UV_INDEX_CORP_*.
+    assert destinations(found) == [
+        ("corp", "https://env.example/simple/", "settings"),
+        ("corp", "https://project.example/simple/", "settings"),
+    ]
 
 
-def test_two_names_one_variable_warns_and_the_first_wins(
-    tmp_path: Path, home: dict[str, str]
-) -> None:
+def test_two_names_one_variable_are_both_found(tmp_path: Path, home: dict[str, str]) -> None:
+    """Both are uv's and both get UV_INDEX_MY_INDEX_*: the pipeline decides per variable."""
     text = index_toml("My-Index", "https://a.example/simple/") + index_toml(
         "my_index", "https://b.example/simple/"
     )
-    path = write(tmp_path / "pyproject.toml", text)
+    write(tmp_path / "pyproject.toml", text)
     found = discover(tmp_path, home)
-    assert names(found) == [("My-Index", "https://a.example/simple/")]
-    assert [(p.message, p.is_error) for p in found.problems] == [
-        (
-            f"index 'my_index' ({path}) maps to the same variables as 'My-Index' ({path}); "
-            "'My-Index' wins, rename one",
-            False,
-        )
+    assert names(found) == [
+        ("My-Index", "https://a.example/simple/"),
+        ("my_index", "https://b.example/simple/"),
     ]
+    assert found.problems == []
 
 
 def test_names_uv_rejects_are_reported_not_exported(tmp_path: Path, home: dict[str, str]) -> None:
@@ -157,8 +171,13 @@ def test_names_uv_rejects_are_reported_not_exported(tmp_path: Path, home: dict[s
     assert [p.message for p in found.problems] == [
         "UV_INDEX: index name 'caf\u00e9' has '\u00e9': uv allows only ASCII letters, digits, "
         "'-', '_' and '.'; rename it",
-        f"{path}: index name 'bad name' has ' ': uv allows only ASCII letters, digits, "
-        "'-', '_' and '.'; rename it",
+        f"{path}: [tool.uv] index entry 1 has the name 'bad name', which uv refuses; uv skips "
+        "this file and reads the settings further up",
+    ]
+    path.write_text(project() + index_toml("bad name", "https://a.example/simple/"))
+    assert [p.message for p in discover(tmp_path, home).problems] == [
+        f"{path}: [[tool.uv.index]] entry 1: index name 'bad name' has ' ': uv allows only ASCII "
+        "letters, digits, '-', '_' and '.'; rename it",
     ]
 
 
@@ -174,11 +193,15 @@ def test_workspace_members_indexes_count(tmp_path: Path, home: dict[str, str]) -
         '[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/skipped"]\n'
         + index_toml("root", "https://root.example/simple/"),
     )
-    write(tmp_path / "packages" / "a" / "pyproject.toml", index_toml("a", "https://a.example/"))
+    member = project("a") + index_toml("a", "https://a.example/")
+    write(tmp_path / "packages" / "a" / "pyproject.toml", member)
     write(tmp_path / "packages" / "skipped" / "pyproject.toml", index_toml("s", "https://s/"))
-    expected = [("root", "https://root.example/simple/"), ("a", "https://a.example/")]
-    assert names(discover(tmp_path, home)) == expected
-    assert names(discover(tmp_path / "packages" / "a", home)) == expected
+    expected = [
+        ("root", "https://root.example/simple/", "settings"),
+        ("a", "https://a.example/", "project"),
+    ]
+    assert destinations(discover(tmp_path, home)) == expected
+    assert destinations(discover(tmp_path / "packages" / "a", home)) == expected
 
 
 def test_relative_paths_resolve_against_the_config_file(
@@ -198,13 +221,17 @@ def test_malformed_toml_names_the_file_and_line(tmp_path: Path, home: dict[str, 
 
 
 def test_wrong_shapes_are_problems_not_crashes(tmp_path: Path, home: dict[str, str]) -> None:
+    skipped = "uv skips this file and reads the settings further up"
     path = write(tmp_path / "pyproject.toml", '[tool.uv]\nindex = "nope"\n')
     assert [p.message for p in discover(tmp_path, home).problems] == [
-        f"{path}: [[tool.uv.index]] must be an array of tables"
+        f"{path}: [tool.uv] 'index' is not an array of tables; {skipped}"
     ]
-    path.write_text(
-        '[[tool.uv.index]]\nname = 3\nurl = "https://a/"\n[[tool.uv.index]]\nname="b"\n'
-    )
+    entries = '[[tool.uv.index]]\nname = 3\nurl = "https://a/"\n[[tool.uv.index]]\nname="b"\n'
+    path.write_text(entries)
+    assert [p.message for p in discover(tmp_path, home).problems] == [
+        f"{path}: [tool.uv] index entry 1 has the name 3, which uv refuses; {skipped}"
+    ]
+    path.write_text(project() + entries)  # a project's indexes are read whatever the settings
     assert [p.message for p in discover(tmp_path, home).problems] == [
         f"{path}: [[tool.uv.index]] entry 1: 'name' must be a string",
         f"{path}: [[tool.uv.index]] entry 2 needs a string 'url'",

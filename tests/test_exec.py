@@ -84,13 +84,13 @@ def test_publish_for_an_unknown_index_runs_nothing(
     argv = [*uvcreds_cmd(), "exec", "--publish", "nope", "--", "touch", str(canary)]
     result = run(argv, isolated_env, cwd=project)
     assert result.returncode == 1
-    assert result.stderr == "uvcreds: --publish nope: no such index here (found: corp)\n"
+    assert result.stderr == "uvcreds: --publish nope: no index named 'nope' here (found: corp)\n"
     assert not canary.exists()
 
 
 def test_a_missing_command_is_one_line(project: Path, isolated_env: dict[str, str]) -> None:
     result = run([*uvcreds_cmd(), "exec", "--", "no-such-program-x"], isolated_env, cwd=project)
-    assert result.returncode == 1
+    assert result.returncode == 127  # as a shell says of a command it cannot find
     assert result.stderr == "uvcreds: cannot run 'no-such-program-x': not found\n"
 
 
@@ -110,7 +110,8 @@ def test_a_project_publish_url_on_another_host_needs_allow(
     assert refused.returncode == 1
     assert refused.stderr == (
         f"uvcreds: --publish corp: its publish-url https://evil.example/ ({pyproject}) is on "
-        f"another host than its url; if that is right, run `uvcreds allow {project}`\n"
+        "another host than its url and not bound to its credential; if that is right, bind it "
+        f"in your config or run `uvcreds allow {project}`\n"
     )
     assert not canary.exists()
     assert run([*uvcreds_cmd(), "allow"], isolated_env, cwd=project).returncode == 0

@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+from uvcreds.paths import Locations
 from uvcreds.plan import prune
 
 
@@ -18,15 +19,17 @@ def aged(path: Path, days: float) -> Path:
 
 
 def test_prune_drops_only_old_files_and_only_once_a_day(tmp_path: Path) -> None:
+    tmp_path.chmod(0o700)
+    locations = Locations({"UVCREDS_CACHE_DIR": str(tmp_path)})
     old_plan = aged(tmp_path / "plans" / "old.json", 40)
     new_plan = aged(tmp_path / "plans" / "new.json", 1)
     old_stamp = aged(tmp_path / "stamps" / "1-2", 31)
-    prune(str(tmp_path))
+    prune(locations)
     assert not old_plan.exists() and not old_stamp.exists() and new_plan.exists()
 
     again = aged(tmp_path / "plans" / "again.json", 40)
-    prune(str(tmp_path))  # within a day of the last prune: nothing is done
+    prune(locations)  # within a day of the last prune: nothing is done
     assert again.exists()
     aged(tmp_path / "pruned", 2)
-    prune(str(tmp_path))
+    prune(locations)
     assert not again.exists()

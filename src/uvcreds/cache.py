@@ -4,17 +4,18 @@ Only tokens a vendor minted are kept here, never a secret the user already holds
 never lock; a refresh takes the lock, reads again, and fetches only if the token is still
 due, so any number of shells refreshing at once make one request per index. Writes go to a
 temporary file renamed into place, so a reader sees the old document or the new, never half.
+A cache that cannot be used (refused, read-only, full) costs speed, never a token: the one
+just minted is still handed out, with one line saying it was not kept.
 
-Imported by the fast path: the standard library and fastjson only, at module level.
+Imported by the fast path: the standard library, fastjson and secure only, at module level.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 import time
 
-from uvcreds import fastjson
+from uvcreds import fastjson, secure
 from uvcreds.errors import UvcredsError
 
 TYPE_CHECKING = False
@@ -29,12 +30,14 @@ if TYPE_CHECKING:
 
 TOKENS_FILE = "tokens.json"
 LOCK_FILE = "tokens.lock"
+WHAT = "token cache"
 VERSION = 1
 # Never export a token with less than this left: uv may run for a while after it reads it.
 EXPORT_MARGIN = 60.0
 # Refresh in the last quarter of a token's life, and at least this long before it expires.
 REFRESH_AHEAD = 300.0
 DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 3600.0
 # "No token falls due" (the largest Unix time a 32-bit shell clock compares).
 NEVER = 2**31 - 1
 
@@ -51,41 +54,22 @@ def due_at(fetched_at: float, expires_at: float) -> float:
     return expires_at - max(REFRESH_AHEAD, (expires_at - fetched_at) / 4)
 
 
-def check_directory(directory: str) -> None:
-    """Refuse a cache another user could read or plant: not ours, shared-writable, or a link."""
-    try:
-        info = os.lstat(directory)
-    except FileNotFoundError:
-        return
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise UvcredsError(f"{directory}: the cache must be a real directory, not a link or file")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise UvcredsError(f"{directory}: the cache belongs to another user; remove it")
-    if info.st_mode & 0o022:
-        raise UvcredsError(f"{directory}: the cache is writable by others; run chmod 700 on it")
-
-
 def load(directory: str) -> tuple[dict[str, Entry], str | None]:
-    """The cached tokens, and a warning when the file was unreadable or corrupt (then empty)."""
-    path = os.path.join(directory, TOKENS_FILE)
-    check_directory(directory)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except FileNotFoundError:
+    """The cached tokens, and a warning when the file was unreadable or corrupt (then empty).
+    Raises UvcredsError when the directory is not safe to read."""
+    if not secure.check_directory(directory, WHAT):
         return {}, None
-    except OSError as exc:
-        raise UvcredsError(f"{path}: cannot read the cache: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise UvcredsError(f"{path}: the cache file belongs to another user; remove it")
-        raw = stream.read()
+    path = os.path.join(directory, TOKENS_FILE)
     try:
-        document = fastjson.loads(raw.decode("utf-8"))
-        tokens = _valid_tokens(document)
-    except (ValueError, UnicodeDecodeError):
+        raw = secure.read_private(path, WHAT)
+    except UvcredsError as exc:
+        return {}, f"{exc}; it is ignored"
+    if raw is None:
+        return {}, None
+    try:
+        return _valid_tokens(fastjson.loads(raw.decode("utf-8"))), None
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}, f"{path}: the token cache was corrupt and is ignored; it will be rewritten"
-    return tokens, None
 
 
 def _valid_tokens(document: object) -> dict[str, Entry]:
@@ -100,9 +84,20 @@ def _valid_tokens(document: object) -> dict[str, Entry]:
 def _valid_entry(entry: object) -> bool:
     return (
         isinstance(entry, dict)
-        and all(isinstance(entry.get(k), str) for k in ("username", "password", "index"))
+        and all(_valid_text(entry.get(k)) for k in ("username", "password", "index"))
         and all(_valid_time(entry.get(k)) for k in ("expires_at", "due_at", "fetched_at"))
     )
+
+
+def _valid_text(value: object) -> bool:
+    """Text uv can be handed: a string with no NUL that encodes as UTF-8."""
+    if not isinstance(value, str) or "\0" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _valid_time(value: object) -> bool:
@@ -112,14 +107,21 @@ def _valid_time(value: object) -> bool:
 
 def timeout(environ: Mapping[str, str]) -> float:
     raw = environ.get("UVCREDS_TIMEOUT", "")
+    if not raw:
+        return DEFAULT_TIMEOUT
     try:
-        return float(raw) if raw else DEFAULT_TIMEOUT
+        seconds = float(raw)
     except ValueError:
-        raise UvcredsError(f"UVCREDS_TIMEOUT={raw!r} is not a number of seconds") from None
+        seconds = -1.0
+    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise UvcredsError(
+            f"UVCREDS_TIMEOUT={raw!r}: give a number of seconds above 0, at most {MAX_TIMEOUT:g}"
+        )
+    return seconds
 
 
 def obtain(
-    directory: str,
+    directory: str | None,
     key: str,
     describe: dict[str, str],
     fetch: Callable[[], Credential],
@@ -132,37 +134,69 @@ def obtain(
 
     Takes the lock, reads again, and fetches only if no other process has meanwhile; waits
     at most `wait` seconds in all. A failed fetch keeps the token that is still usable.
+    Without a usable cache directory (None: refused) the token is fetched and handed out
+    uncached.
     """
     from filelock import Timeout
 
     started = time.time()
-    _make_directory(directory)
+    if directory is None:
+        return _fetch_within(fetch, wait, describe, warn)
     try:
-        with _locked(directory, started + wait, describe, warn):
-            tokens, _ = load(directory)  # corrupt: the caller's lock-free read warned once
-            entry = tokens.get(key)
-            now = time.time()
-            fresh_enough = entry is not None and usable(entry, now)
-            fetched_by_another = entry is not None and float(entry.get("fetched_at", 0)) >= started
-            wanted_new = force or (entry is not None and due(entry, now))
-            if entry is not None and fresh_enough and (fetched_by_another or not wanted_new):
-                return _credential(entry)
-            try:
-                credential = _fetch_within(fetch, started + wait - time.time(), describe, warn)
-            except UvcredsError as exc:
-                if entry is not None and fresh_enough:
-                    warn(f"{exc}; the cached token is kept")
-                    return _credential(entry)
-                raise
-            if credential.expires_at is not None:
-                tokens[key] = _entry(credential, describe, time.time())
-                _write(directory, tokens)
-            return credential
-    except Timeout:
+        secure.make_directory(directory, WHAT)
+        lock = _locked(directory, started + wait, describe, warn)
+    except Timeout:  # an OSError too: caught first
         raise UvcredsError(
             f"index {describe['index']!r}: another uvcreds held the cache lock for {wait:g}s "
             "(UVCREDS_TIMEOUT); try again"
         ) from None
+    except (UvcredsError, OSError) as exc:
+        warn(f"{_reason(exc)}; the token is not kept")
+        return _fetch_within(fetch, wait, describe, warn)
+    try:
+        return _under_lock(directory, key, describe, fetch, started, force, wait, warn)
+    finally:
+        lock.release()
+
+
+def _under_lock(
+    directory: str,
+    key: str,
+    describe: dict[str, str],
+    fetch: Callable[[], Credential],
+    started: float,
+    force: bool,
+    wait: float,
+    warn: Callable[[str], None],
+) -> Credential:
+    """obtain's work once the lock is held: read again, maybe fetch, write."""
+    tokens, _ = load(directory)  # corrupt: the caller's lock-free read warned once
+    entry = tokens.get(key)
+    now = time.time()
+    fresh_enough = entry is not None and usable(entry, now)
+    fetched_by_another = entry is not None and float(entry["fetched_at"]) >= started
+    wanted_new = force or (entry is not None and due(entry, now))
+    if entry is not None and fresh_enough and (fetched_by_another or not wanted_new):
+        return _credential(entry)
+    try:
+        credential = _fetch_within(fetch, started + wait - time.time(), describe, warn)
+    except UvcredsError as exc:
+        if entry is not None and fresh_enough:
+            if force:  # asked for a new one: that failed, and says so
+                raise UvcredsError(f"{exc}; the cached token is kept") from None
+            warn(f"{exc}; the cached token is kept")
+            return _credential(entry)
+        raise
+    if credential.expires_at is not None:
+        tokens[key] = _entry(credential, describe, time.time())
+        _keep(directory, tokens, describe, warn)
+    return credential
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{getattr(exc, 'filename', None) or 'the token cache'}: {exc.strerror}"
+    return str(exc)
 
 
 def _locked(
@@ -174,7 +208,8 @@ def _locked(
 
     lock = FileLock(os.path.join(directory, LOCK_FILE), mode=0o600)
     try:
-        return lock.acquire(timeout=min(1.0, max(deadline - time.time(), 0.01)))
+        lock.acquire(timeout=min(1.0, max(deadline - time.time(), 0.01)))
+        return lock
     except Timeout:
         if deadline - time.time() <= 0:
             raise
@@ -182,7 +217,8 @@ def _locked(
         f"waiting for another uvcreds to get a token for index {describe['index']!r} "
         f"(at most {deadline - time.time():.0f}s more)"
     )
-    return lock.acquire(timeout=max(deadline - time.time(), 0.01))
+    lock.acquire(timeout=max(deadline - time.time(), 0.01))
+    return lock
 
 
 def _credential(entry: Entry) -> Credential:
@@ -218,7 +254,7 @@ def _fetch_within(
             f"waiting for {describe['provider']} to give a token for index "
             f"{describe['index']!r} (at most {deadline - time.monotonic():.0f}s more)"
         )
-        worker.join(deadline - time.monotonic())
+        worker.join(max(deadline - time.monotonic(), 0.0))
     if not outcome:
         raise UvcredsError(
             f"index {describe['index']!r}: no answer from {describe['provider']} within "
@@ -242,47 +278,36 @@ def _entry(credential: Credential, describe: dict[str, str], now: float) -> Entr
     }
 
 
+def _keep(
+    directory: str, tokens: dict[str, Entry], describe: dict[str, str], warn: Callable[[str], None]
+) -> None:
+    """Write the cache; a token that cannot be written (disk full, read-only) is still used."""
+    try:
+        _write(directory, tokens)
+    except OSError as exc:
+        warn(
+            f"{os.path.join(directory, TOKENS_FILE)}: cannot save the token for index "
+            f"{describe['index']!r} ({exc.strerror}); it is used now and asked for again next time"
+        )
+
+
 def forget(directory: str, keys: set[str] | None) -> list[str]:
     """Drop the given tokens (all when None); returns the index names forgotten."""
     from filelock import FileLock
 
-    if not os.path.isdir(directory):
+    if not secure.check_directory(directory, WHAT):
         return []
     with FileLock(os.path.join(directory, LOCK_FILE), mode=0o600):
         tokens, _ = load(directory)
         dropped = [k for k in tokens if keys is None or k in keys]
         names = [str(tokens.pop(k)["index"]) for k in dropped]
-        _write(directory, tokens)
+        if dropped:
+            _write(directory, tokens)
     return names
-
-
-def _make_directory(directory: str) -> None:
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    check_directory(directory)
 
 
 def _write(directory: str, tokens: dict[str, Entry]) -> None:
     import json
 
     text = json.dumps({"version": VERSION, "tokens": tokens}, indent=1, sort_keys=True)
-    write_atomically(os.path.join(directory, TOKENS_FILE), text, durable=True)
-
-
-def write_atomically(path: str, text: str, *, durable: bool) -> None:
-    """A temporary 0600 file in the same directory, renamed into place: readers see the old
-    file or the new one, never half of one, and a failed write leaves nothing behind.
-    `durable` syncs it to disk first, for what cannot be derived again (a minted token)."""
-    import tempfile
-
-    directory, name = os.path.split(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    secure.write_atomically(os.path.join(directory, TOKENS_FILE), text.encode(), durable=True)

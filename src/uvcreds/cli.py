@@ -12,11 +12,12 @@ from typing import Any
 
 import click
 
-from uvcreds import __version__, cache, commands, credentials, execute, paths, trust
+from uvcreds import __version__, cache, commands, execute, resolve, trust
 from uvcreds import debug as debug_output
-from uvcreds.config import discover
+from uvcreds.config import Problem, discover
 from uvcreds.errors import UvcredsError, printable
 from uvcreds.formats import FORMATS
+from uvcreds.paths import Locations
 from uvcreds.shells import SHELLS
 
 _warn = commands.warn
@@ -31,11 +32,20 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except UvcredsError as exc:
             _warn(str(exc))
-            ctx.exit(1)
+            ctx.exit(exc.status)
 
 
-def _collect(**kwargs: Any) -> credentials.Result:
-    return credentials.collect(Path.cwd(), os.environ, warn=_warn, **kwargs)
+def _collect(script: Path | None = None, **kwargs: Any) -> resolve.Result:
+    return resolve.collect(
+        Path.cwd(), os.environ, Locations(os.environ), script=script, warn=_warn, **kwargs
+    )
+
+
+_script_option = click.option(
+    "--script",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A PEP 723 script: its own indexes too, as `uv run SCRIPT` reads them.",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,9 +65,10 @@ def cli(debug: bool) -> None:
     help="sh also suits bash, zsh and direnv's .envrc.",
 )
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
-def export(format_name: str, publish: str | None) -> None:
+@_script_option
+def export(format_name: str, publish: str | None, script: Path | None) -> None:
     """Print every credential variable for the project here."""
-    out, status = commands.export(format_name, publish, os.environ, _warn)
+    out, status = commands.export(format_name, publish, os.environ, _warn, script)
     _out(out)
     sys.exit(status)
 
@@ -92,40 +103,85 @@ def _executable() -> str:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per index, in a list.")
-def status(as_json: bool) -> None:
+@_script_option
+def status(as_json: bool, script: Path | None) -> None:
     """Each index: where it is defined, provider, variables, token and trust state."""
-    rows, problems = credentials.status(Path.cwd(), os.environ)
-    for message in problems:
-        _warn(message)
+    rows, problems = _status_rows(script)
+    for problem in problems:
+        _warn(problem.message)
     if as_json:
         _out(json.dumps(rows, indent=2) + "\n")
-        return
-    if not rows:
+    elif not rows:
         _out("no named indexes here\n")
-    for row in rows:
+    for row in rows if not as_json else ():
         shown = {key: printable(str(value)) for key, value in row.items()}
         _out(
             f"{shown['name']}  {shown['url']}\n"
-            f"  defined in: {shown['source']}\n"
+            f"  defined in: {shown['source']} ({shown['role']})\n"
             f"  provider:   {row['provider'] or 'none (no credentials needed)'}\n"
             f"  variables:  {shown['username_var']} {shown['password_var']}\n"
             f"  token:      {shown['token']}\n"
             f"  settings:   {shown['settings']} ({shown['trust']})\n"
+            + (f"  problem:    {shown['problem']}\n" if row["problem"] else "")
         )
+    if any(p.is_error for p in problems) or any(row["problem"] for row in rows):
+        sys.exit(1)
+
+
+def _status_rows(script: Path | None) -> tuple[list[dict[str, object]], list[Problem]]:
+    """What status shows, from the pipeline's decisions: nothing fetched, no secret."""
+    locations = Locations(os.environ)
+    result, _ = resolve.plan_decisions(Path.cwd(), os.environ, locations, script=script)
+    problems = list(result.problems)
+    try:
+        tokens, warning = cache.load(locations.cache_dir)
+        problems += [Problem(warning, is_error=False)] if warning else []
+    except UvcredsError as exc:
+        tokens, problems = {}, [*problems, Problem(str(exc))]
+    rows: list[dict[str, object]] = []
+    for decision in result.decisions:
+        token, expires = resolve.token_state(decision, tokens)
+        for item in decision.indexes:
+            rows.append(
+                {
+                    "name": item.index.name,
+                    "url": item.index.display_url,
+                    "source": item.index.source,
+                    "role": item.index.role,
+                    "provider": item.provider,
+                    "username_var": decision.username_var,
+                    "password_var": decision.password_var,
+                    "settings": item.settings.origin,
+                    "trust": result.trust if item.team_file else "no project settings",
+                    "token": token
+                    if item is decision.chosen
+                    else "none needed"
+                    if item.provider is None
+                    else f"shares {decision.password_var}",
+                    "expires_at": expires if item is decision.chosen else None,
+                    "problem": item.problem or decision.problem,
+                }
+            )
+    return rows, problems
 
 
 @cli.command()
 @click.argument("names", nargs=-1)
 @click.option("--due", is_flag=True, hidden=True, help="Only tokens still due (background use).")
-def refresh(names: Sequence[str], due: bool) -> None:
+@_script_option
+def refresh(names: Sequence[str], due: bool, script: Path | None) -> None:
     """Get new tokens now, ignoring the cache."""
-    mode = credentials.DUE if due else credentials.FORCE
-    result = _collect(refresh=mode, names=set(names) if names else None)
+    mode = resolve.DUE if due else resolve.FORCE
+    result = _collect(script, refresh=mode, names=set(names) if names else None)
     _check_names(result, names)
     for message in result.messages():
         _warn(message)
     if not result.ok:
         sys.exit(1)
+    if not due:
+        fetched = [d.chosen.index.name for d in result.decisions if d.key and d.chosen]
+        wanted = [n for n in fetched if not names or n in names]
+        _warn(f"refreshed {_tokens_of(wanted)}" if wanted else "no token to refresh here")
 
 
 @cli.command()
@@ -133,35 +189,55 @@ def refresh(names: Sequence[str], due: bool) -> None:
 @click.option("--all", "everything", is_flag=True, help="Forget every cached token.")
 def logout(names: Sequence[str], everything: bool) -> None:
     """Forget cached tokens (this project's, or NAMEs, or --all)."""
-    keys = None if everything else credentials.cache_keys(Path.cwd(), os.environ, set(names))
-    for name in cache.forget(paths.cache_dir(os.environ), keys):
-        _warn(f"forgot the token for index {name!r}")
+    locations = Locations(os.environ)
+    keys = None
+    if not everything:
+        result, _ = resolve.plan_decisions(Path.cwd(), os.environ, locations)
+        _check_names(result, names)
+        keys = {
+            resolve.cache_key(d.chosen)
+            for d in result.decisions
+            if d.chosen is not None
+            and d.held_in is None
+            and d.chosen.problem is None
+            and (not names or any(r.index.name in names for r in d.indexes))
+        }
+    forgotten = cache.forget(locations.cache_dir, keys)
+    _warn(f"forgot {_tokens_of(forgotten)}" if forgotten else "no cached token to forget")
+
+
+def _tokens_of(names: Sequence[str]) -> str:
+    """`the token of index 'a'`; `2 tokens, of indexes 'a', 'b'`."""
+    distinct = sorted(set(names))
+    quoted = ", ".join(repr(name) for name in distinct)
+    of = f"index {quoted}" if len(distinct) == 1 else f"indexes {quoted}"
+    return f"the token of {of}" if len(names) == 1 else f"{len(names)} tokens, of {of}"
 
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def allow(directory: Path | None) -> None:
     """Trust this project's own uvcreds settings, as they are now."""
-    for path in _project_files(directory):
-        trust.allow(path, os.environ)
-        _warn(f"allowed {path}")
+    discovery = _project(directory)
+    trust.allow(discovery, Locations(os.environ).data_dir)
+    _warn(f"allowed {discovery.trust_dir}")
 
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def deny(directory: Path | None) -> None:
     """Distrust this project's own uvcreds settings, even after edits."""
-    for path in _project_files(directory):
-        trust.deny(path, os.environ)
-        _warn(f"denied {path}")
+    discovery = _project(directory)
+    trust.deny(discovery, Locations(os.environ).data_dir)
+    _warn(f"denied {discovery.trust_dir}")
 
 
-def _project_files(directory: Path | None) -> list[Path]:
-    start = (directory or Path.cwd()).resolve()
-    files = discover(start, os.environ).project_files
-    if not files:
-        raise UvcredsError(f"{start}: no pyproject.toml with [tool.uv] here or above")
-    return files
+def _project(directory: Path | None) -> Any:
+    start = Path(os.path.abspath(directory)) if directory else Path.cwd()
+    discovery = discover(start, os.environ)
+    if not discovery.project_reads:
+        raise UvcredsError(f"{start}: no project files here or above (pyproject.toml, uv.toml)")
+    return discovery
 
 
 @cli.command("exec", context_settings={"ignore_unknown_options": True})
@@ -169,10 +245,10 @@ def _project_files(directory: Path | None) -> list[Path]:
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
 def exec_command(publish: str | None, command: Sequence[str]) -> None:
     """Run COMMAND with the credentials in its environment; exit as it does."""
-    result = _collect()
+    result = _collect(execute.script_of(command))
     values = result.variables()
     if publish:
-        values.update(result.publish_variables(publish, os.environ))
+        values.update(result.publish_variables(publish))
     for message in result.messages():
         _warn(message)
     status = execute.run(command, {**os.environ, **values})
@@ -185,8 +261,8 @@ def exec_command(publish: str | None, command: Sequence[str]) -> None:
     sys.exit(execute.die_like(status))
 
 
-def _check_names(result: credentials.Result, names: Sequence[str]) -> None:
-    known = {o.index.name for o in result.outcomes}
+def _check_names(result: resolve.Result, names: Sequence[str]) -> None:
+    known = set(result.names())
     for name in names:
         if name not in known:
             raise UvcredsError(

@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from uvcreds import cache, credentials, hook, paths, plan
+from uvcreds import cache, hook, plan, resolve
 from uvcreds.errors import UvcredsError, printable
 from uvcreds.formats import render as render_format
 from uvcreds.formats import warnings as format_warnings
+from uvcreds.paths import Locations
 from uvcreds.shells import SHELLS
 
 Warn = Callable[[str], None]
@@ -37,13 +38,17 @@ def write(text: str) -> None:
 
 
 def export(
-    format_name: str, publish: str | None, environ: Mapping[str, str], warn: Warn
+    format_name: str,
+    publish: str | None,
+    environ: Mapping[str, str],
+    warn: Warn,
+    script: Path | None = None,
 ) -> tuple[str, int]:
     """Every credential variable for the project here, and the exit status (1: not all)."""
-    result = credentials.collect(Path.cwd(), environ, warn=warn)
+    result = resolve.collect(Path.cwd(), environ, Locations(environ), script=script, warn=warn)
     values = result.variables()
     if publish:
-        values.update(result.publish_variables(publish, environ))
+        values.update(result.publish_variables(publish))
     out = render_format(format_name, values, environ)
     for message in result.messages() + format_warnings(format_name, values):
         warn(message)
@@ -54,11 +59,12 @@ def hook_change(shell: str, publish: str | None, environ: Mapping[str, str], war
     """The change against what this shell has; never fails: a problem is said once."""
     started_ns = time.time_ns()
     cwd = str(Path.cwd())
+    locations = Locations(environ)
     try:
-        result = credentials.collect(Path.cwd(), environ, warn=warn)
+        result = resolve.collect(Path(cwd), environ, locations, warn=warn)
         values = result.variables()
         if publish:
-            values.update(result.publish_variables(publish, environ))
+            values.update(result.publish_variables(publish))
         problems = result.messages()
         due, watched = result.due_at, result.watched
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
@@ -67,6 +73,7 @@ def hook_change(shell: str, publish: str | None, environ: Mapping[str, str], war
         SHELLS[shell],
         values,
         environ,
+        locations,
         cwd=cwd,
         due=due,
         watched=watched,
@@ -75,7 +82,7 @@ def hook_change(shell: str, publish: str | None, environ: Mapping[str, str], war
     )
     for message in fresh_problems:
         warn(message)
-    plan.prune(paths.cache_dir(environ))
+    plan.prune(locations)
     return out
 
 

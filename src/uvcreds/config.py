@@ -1,69 +1,173 @@
-"""Find the project's package indexes exactly as uv does (see DESIGN.md, "Finding the indexes")."""
+"""Find every index uv reads a credential variable for, exactly as uv does.
+
+uv's source is the authority (crates/uv/src/lib.rs, uv-workspace, uv-settings); DESIGN.md,
+"Finding the indexes", says it in prose. In short:
+- uv starts in the project directory: the current one, moved by `UV_WORKING_DIRECTORY`,
+  then `UV_PROJECT` (or, for a script, the script's own directory);
+- it finds the nearest `pyproject.toml` and the workspace that contains it;
+- its *settings* come from the first directory, walking up from the workspace root, with a
+  `uv.toml` or a `pyproject.toml` whose `[tool.uv]` it can read; then the user and system
+  `uv.toml` (`UV_CONFIG_FILE` replaces all of these, `UV_NO_CONFIG` drops them); then
+  `UV_INDEX` and `UV_DEFAULT_INDEX` come first, and a PEP 723 script's own on top;
+- the workspace root's and every member's `[[tool.uv.index]]` are read for credentials
+  whatever the settings say.
+
+uv sends `UV_INDEX_<V>_*` to every one of these indexes whose name maps to `<V>`, so
+discovery returns them all; the pipeline decides per variable (resolve.py).
+
+A `[tool.uv]` that uv skips for a value uvcreds does not check would make uv walk on
+upward where uvcreds stopped, so the indexes of every settings file further up are kept
+too, as FALLBACK: never used, but a place the credential could go.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from uvcreds import envnames
+from uvcreds import envnames, files, urls
 from uvcreds.debug import log
+from uvcreds.errors import UvcredsError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
+# An index's role: in uv's settings list (used, first definition of a name wins); read only
+# for sources and credentials (workspace root and members, beside the settings); or in a
+# settings file above the one uv reads (kept only as a possible destination).
+SETTINGS, PROJECT, FALLBACK = "settings", "project", "fallback"
 
-# Larger than any real pyproject.toml; keeps a hostile file from eating memory.
-MAX_TOML_BYTES = 4 * 1024 * 1024
-
-# Environment variables whose values change what discovery finds.
-DISCOVERY_ENV = (
-    "UV_INDEX",
-    "UV_DEFAULT_INDEX",
-    "UV_CONFIG_FILE",
-    "UV_NO_CONFIG",
-    "UV_NO_SYSTEM_CONFIG",
-    "XDG_CONFIG_HOME",
-    "XDG_CONFIG_DIRS",
-    "APPDATA",
-    "HOME",
-    "UVCREDS_CONFIG",
+# `[tool.uv]` keys uv 0.13 accepts: any other makes uv skip the whole table.
+TOOL_UV_KEYS = frozenset(
+    [
+        "add-bounds",
+        "allow-insecure-host",
+        "audit",
+        "build-backend",
+        "build-constraint-dependencies",
+        "cache-dir",
+        "cache-keys",
+        "check-url",
+        "compile-bytecode",
+        "concurrent-builds",
+        "concurrent-downloads",
+        "concurrent-installs",
+        "config-settings",
+        "config-settings-package",
+        "conflicts",
+        "constraint-dependencies",
+        "default-groups",
+        "dependency-groups",
+        "dependency-metadata",
+        "dev-dependencies",
+        "environments",
+        "exclude-dependencies",
+        "exclude-newer",
+        "exclude-newer-package",
+        "extra-build-dependencies",
+        "extra-build-variables",
+        "extra-index-url",
+        "find-links",
+        "fork-strategy",
+        "http-proxy",
+        "https-proxy",
+        "index",
+        "index-strategy",
+        "index-url",
+        "keyring-provider",
+        "link-mode",
+        "managed",
+        "native-tls",
+        "no-binary",
+        "no-binary-package",
+        "no-build",
+        "no-build-isolation",
+        "no-build-isolation-package",
+        "no-build-package",
+        "no-cache",
+        "no-index",
+        "no-proxy",
+        "no-sources",
+        "no-sources-package",
+        "offline",
+        "override-dependencies",
+        "package",
+        "pip",
+        "prerelease",
+        "prerelease-package",
+        "preview",
+        "preview-features",
+        "publish-url",
+        "pypy-install-mirror",
+        "python-downloads",
+        "python-downloads-json-url",
+        "python-install-mirror",
+        "python-preference",
+        "reinstall",
+        "reinstall-package",
+        "required-environments",
+        "required-version",
+        "resolution",
+        "sources",
+        "system-certs",
+        "torch-backend",
+        "trusted-publishing",
+        "upgrade",
+        "upgrade-package",
+        "workspace",
+    ]
 )
+# Keys only a pyproject.toml may have: uv refuses a uv.toml with them.
+PYPROJECT_ONLY_KEYS = frozenset(
+    [
+        "conflicts",
+        "workspace",
+        "sources",
+        "dev-dependencies",
+        "default-groups",
+        "dependency-groups",
+        "managed",
+        "package",
+        "build-backend",
+        "environments",
+        "required-environments",
+    ]
+)
+INDEX_BOOLEANS = ("explicit", "default")
+INDEX_CHOICES = {"format": ("simple", "flat"), "authenticate": ("auto", "always", "never")}
 
 
 @dataclass(frozen=True)
 class Index:
-    """One named `[[tool.uv.index]]` (or `[[index]]`, or `UV_INDEX` entry)."""
+    """One `[[tool.uv.index]]` (or `[[index]]`, or `UV_INDEX` entry) that has a name."""
 
     name: str
-    url: str
+    url: str  # as written; a relative path is made absolute against its file's directory
     source: str  # the file that defined it, or the environment variable
+    role: str = SETTINGS
     publish_url: str | None = None
+    target: urls.Url | None = None  # where uv sends requests; None for a local path
+    url_error: str | None = None  # an http(s) URL that does not parse
 
     @property
     def display_url(self) -> str:
-        """The URL for messages: a password written into it is never shown."""
-        return redact(self.url)
+        """The URL for messages and files: never its userinfo."""
+        return urls.display(self.url)
+
+    @property
+    def username(self) -> str:
+        """A username written into the URL: uv's, unless the variable sets one."""
+        return self.target.username if self.target is not None else ""
 
 
-def redact(url: str) -> str:
-    scheme, sep, rest = url.partition("://")
-    end = min((i for i in (rest.find(c) for c in "/?#\\") if i >= 0), default=len(rest))
-    # As uv reads it: the authority ends at the first / ? # (or \\), userinfo at its last @.
-    userinfo, at, host = rest[:end].rpartition("@")
-    if not sep or not at:
-        return url
-    if ":" not in userinfo:  # a lone username is often a token (https://TOKEN@host/)
-        return f"{scheme}://****@{host}{rest[end:]}"
-    return f"{scheme}://{userinfo.split(':', 1)[0]}:****@{host}{rest[end:]}"
-
-
-@dataclass
+@dataclass(frozen=True)
 class Problem:
     """Something wrong with the configuration; errors make `export` exit 1."""
 
@@ -73,28 +177,60 @@ class Problem:
 
 @dataclass
 class Discovery:
-    indexes: list[Index] = field(default_factory=list)
+    """What discovery found for one directory, and everything its answer depends on."""
+
+    project_dir: Path
+    root: Path | None = None  # the workspace root (a lone project is its own), if any
+    indexes: list[Index] = field(default_factory=list)  # settings first, in uv's order
     problems: list[Problem] = field(default_factory=list)
-    # Files whose change can change the result, whether they exist now or not.
-    watched: list[str] = field(default_factory=list)
-    # pyproject.toml files whose `[tool.uvcreds]` tables apply, nearest first.
+    # pyproject.toml files whose `[tool.uvcreds]` tables apply: the root's, then members'.
     project_files: list[Path] = field(default_factory=list)
-    # Each TOML file read, parsed once (None: it did not parse, and that is reported).
+    # Files of the project (not the user's or the system's), as read: what an allow covers.
+    project_reads: dict[Path, bytes] = field(default_factory=dict, repr=False)
+    # Paths whose change can change the result, existing or not (directories too).
+    watched: list[str] = field(default_factory=list)
     documents: dict[Path, dict[str, Any] | None] = field(default_factory=dict, repr=False)
+    failures: dict[Path, str] = field(default_factory=dict, repr=False)
 
     @property
-    def project_dir(self) -> Path | None:
-        return self.project_files[0].parent if self.project_files else None
+    def trust_dir(self) -> Path:
+        """The directory an allow is recorded for: the workspace root as the user reached it
+        (else the directory of the pyproject.toml holding the settings, else where uv runs)."""
+        if self.root is not None:
+            return self.root
+        return self.project_files[0].parent if self.project_files else self.project_dir
 
-    def document(self, path: Path) -> dict[str, Any] | None:
-        """A TOML file parsed once; one that does not parse is a problem, reported once."""
+    def settings_indexes(self) -> list[Index]:
+        """uv's settings list, the first definition of each name kept."""
+        seen: set[str] = set()
+        kept = []
+        for index in self.indexes:
+            if index.role == SETTINGS and index.name not in seen:
+                seen.add(index.name)
+                kept.append(index)
+        return kept
+
+    def watch(self, path: Path | str) -> None:
+        if str(path) not in self.watched:
+            self.watched.append(str(path))
+
+    def document(self, path: Path, *, project: bool) -> dict[str, Any] | None:
+        """A TOML file parsed once; None when it does not parse (the caller says how uv
+        takes that). `project`: its contents are part of what an allow covers."""
         if path not in self.documents:
+            self.watch(path)
             try:
-                self.documents[path] = read_toml(path)
-            except ValueError as exc:
-                self.problems.append(Problem(str(exc)))
+                data = read_toml_bytes(path)
+                self.documents[path] = parse_toml(path, data)
+                if project:
+                    self.project_reads[path] = data
+            except UvcredsError as exc:
                 self.documents[path] = None
+                self.failures[path] = str(exc)
         return self.documents[path]
+
+    def failure(self, path: Path) -> str:
+        return self.failures.get(path, f"{path}: does not parse")
 
 
 def is_truthy(value: str | None) -> bool:
@@ -102,195 +238,563 @@ def is_truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on", "y", "t"}
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, or raise ValueError with a one-line reason that names the file."""
+def read_toml_bytes(path: Path) -> bytes:
     log("reading %s", path)
+    return files.read_bounded(str(path), "TOML file")
+
+
+def parse_toml(path: Path, data: bytes) -> dict[str, Any]:
+    """Parse TOML, or raise UvcredsError with a one-line reason that names the file."""
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_TOML_BYTES + 1)
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_TOML_BYTES:
-        raise ValueError(f"{path}: larger than {MAX_TOML_BYTES // 1024 // 1024} MiB, not read")
-    try:
-        return tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValueError(f"{path}: not UTF-8 text") from None
+        raise UvcredsError(f"{path}: not UTF-8 text; fix the file") from None
+    shape = files.check_toml_shape(text)
+    if shape:
+        raise UvcredsError(f"{path}: {shape}; not read")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: invalid TOML: {exc}; fix the file") from None
+        raise UvcredsError(f"{path}: invalid TOML: {exc}; fix the file") from None
+    except RecursionError:
+        raise UvcredsError(f"{path}: nested too deeply; not read") from None
 
 
-def discover(cwd: Path, environ: Mapping[str, str]) -> Discovery:
-    """Every named index uv would use from `cwd`, in uv's order, first definition winning."""
-    found = Discovery()
+def read_toml(path: Path) -> dict[str, Any]:
+    return parse_toml(path, read_toml_bytes(path))
+
+
+def discover(cwd: Path, environ: Mapping[str, str], *, script: Path | None = None) -> Discovery:
+    """Every named index uv reads a credential variable for, run from `cwd`."""
+    found = Discovery(project_dir=_project_dir(cwd, environ, script))
+    working = _working_dir(cwd, environ)
     for variable in ("UV_DEFAULT_INDEX", "UV_INDEX"):
-        for entry in environ.get(variable, "").split():
-            _add_env_entry(found, variable, entry)
-    if not is_truthy(environ.get("UV_NO_CONFIG")):
-        config_file = environ.get("UV_CONFIG_FILE")
-        if config_file:
-            _add_config_file(found, cwd / config_file)
-        else:
-            _walk_project(found, cwd)
-            for path in user_and_system_files(environ):
-                _add_config_file(found, path)
-    _drop_duplicates(found)
+        _add_env_entries(found, variable, environ.get(variable, ""))
+    script_file = working / script if script is not None else None
+    script_table = _script_tool_uv(found, script_file) if script_file is not None else None
+    if script_table is not None and script_file is not None:
+        _add_indexes(found, script_table.get("index"), script_file, "[[tool.uv.index]]")
+    members = _workspace(found)
+    starts = [found.root or found.project_dir]
+    if script_table is not None:
+        # `uv run SCRIPT` reads settings from the script's directory, `uv lock --script
+        # SCRIPT` from the current one: a variable exported here reaches both.
+        here = Discovery(project_dir=working, documents=found.documents)
+        _workspace(here)
+        found.watched.extend(p for p in here.watched if p not in found.watched)
+        found.project_reads.update(here.project_reads)
+        starts.append(here.root or working)
+    _add_settings(found, environ, working, starts)
+    if script_table is None:
+        for pyproject in members:
+            table = _tool_uv(found, pyproject) or {}
+            _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", PROJECT)
     return found
 
 
-def _add_env_entry(found: Discovery, variable: str, entry: str) -> None:
-    name, sep, url = entry.partition("=")
-    if not sep or ":" in name:
-        return  # an unnamed URL: uv cannot take credentials for it from the environment
-    _add_index(found, Index(name=name, url=url, source=variable))
+def _working_dir(cwd: Path, environ: Mapping[str, str]) -> Path:
+    """Where uv runs: `UV_WORKING_DIRECTORY` (it changes into it, so symlinks resolve)."""
+    moved = environ.get("UV_WORKING_DIRECTORY")
+    return Path(os.path.realpath(cwd / moved)) if moved else cwd
 
 
-def _add_index(found: Discovery, index: Index) -> None:
+def _project_dir(cwd: Path, environ: Mapping[str, str], script: Path | None) -> Path:
+    working = _working_dir(cwd, environ)
+    project = environ.get("UV_PROJECT")
+    if project:
+        path = Path(os.path.normpath(working / project))
+        return path.parent if path.name == "pyproject.toml" and path.is_file() else path
+    if script is not None:
+        return Path(os.path.normpath(working / script)).parent
+    return working
+
+
+def _add_env_entries(found: Discovery, variable: str, value: str) -> None:
+    """`UV_DEFAULT_INDEX` is one `name=url`; `UV_INDEX` is several, split on whitespace."""
+    entries = ([value] if value else []) if variable == "UV_DEFAULT_INDEX" else value.split()
+    for entry in entries:
+        name, sep, url = entry.partition("=")
+        if not sep or ":" in name:
+            continue  # an unnamed URL: uv reads no credential variables for it
+        _add_index(found, Index(name=name, url=url, source=variable), variable)
+
+
+def _add_index(found: Discovery, index: Index, where: str) -> None:
     problem = envnames.name_problem(index.name)
     if problem:
-        found.problems.append(Problem(f"{index.source}: {problem}; rename it"))
-    else:
-        publish_url = as_uv_reads(index.publish_url) if index.publish_url else None
-        found.indexes.append(replace(index, url=as_uv_reads(index.url), publish_url=publish_url))
+        _say(found, index.role, Problem(f"{where}: {problem}; rename it"))
+        return
+    try:
+        target = urls.parse(index.url)
+        error = None
+    except urls.UrlError as exc:
+        target, error = None, str(exc)
+        _say(
+            found,
+            index.role,
+            Problem(f"{where}: index {index.name!r} has a URL uv cannot parse ({exc}); fix it"),
+        )
+    found.indexes.append(
+        Index(
+            name=index.name,
+            url=index.url,
+            source=index.source,
+            role=index.role,
+            publish_url=index.publish_url,
+            target=target,
+            url_error=error,
+        )
+    )
 
 
-def as_uv_reads(url: str) -> str:
-    """The URL with `\\` before its query as `/`: uv parses URLs as browsers do (WHATWG), and
-    urlsplit does not, so `https://evil.example\\@x.d.codeartifact...` would otherwise be
-    AWS's host here and evil.example's in uv, which sends it the credentials."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or scheme.lower() not in ("http", "https") or "\\" not in rest:
-        return url
-    end = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
-    return f"{scheme}{sep}{rest[:end].replace(chr(92), '/')}{rest[end:]}"
+def _say(found: Discovery, role: str, problem: Problem) -> None:
+    """Report a problem, except in a file uv does not read (FALLBACK): its indexes count only
+    as places a credential could go."""
+    if role != FALLBACK:
+        found.problems.append(problem)
 
 
-def _walk_project(found: Discovery, cwd: Path) -> None:
-    """Walk up from cwd; in each directory uv.toml beats a pyproject.toml with `[tool.uv]`."""
-    for directory in (cwd, *cwd.parents):
-        uv_toml = directory / "uv.toml"
-        pyproject = directory / "pyproject.toml"
-        found.watched.extend((str(uv_toml), str(pyproject)))
-        if uv_toml.is_file():
-            if pyproject.is_file():
-                found.project_files.append(pyproject)
-            _add_config_file(found, uv_toml)
-            return
-        table = _tool_uv(found, pyproject) if pyproject.is_file() else None
-        if table is not None:
-            root = _workspace_root(found, directory, table)
-            if root is not None and root != directory:
-                _walk_project(found, root)
-                return
-            found.project_files.append(pyproject)
-            _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]")
-            _add_workspace_members(found, directory, table)
-            return
+# --- the workspace ---------------------------------------------------------------------
 
 
-def _tool_uv(found: Discovery, pyproject: Path) -> dict[str, Any] | None:
-    document = found.document(pyproject)
+def _workspace(found: Discovery) -> list[Path]:
+    """Find the workspace root; returns the pyproject.toml of the root and each member
+    (empty when there is no workspace, or uv could not read it, which is then reported)."""
+    start = found.project_dir
+    project_file = next(
+        (d / "pyproject.toml" for d in (start, *start.parents) if _is_file(found, d)), None
+    )
+    if project_file is None:
+        return []
+    document = found.document(project_file, project=True)
     if document is None:
+        found.problems.append(Problem(found.failure(project_file)))
+        return []
+    table = _tool_uv_of(document)
+    if table.get("managed") is False:
+        return []
+    root, workspace = project_file.parent, table.get("workspace")
+    if not isinstance(workspace, dict) and not isinstance(document.get("project"), dict):
+        return []  # neither a project nor a workspace: uv reads only its settings
+    try:
+        if not isinstance(workspace, dict):
+            root, workspace = _enclosing_workspace(found, project_file.parent)
+        found.root = root
+        return _members(found, root, workspace)
+    except UvcredsError as exc:
+        found.root = None
+        found.problems.append(Problem(f"{exc}; uv refuses this workspace too"))
+        return []
+
+
+def _is_file(found: Discovery, directory: Path) -> bool:
+    path = directory / "pyproject.toml"
+    found.watch(path)
+    return path.is_file()
+
+
+def _enclosing_workspace(found: Discovery, project: Path) -> tuple[Path, dict[str, Any]]:
+    """The workspace above `project` that lists it, else the project alone. uv looks only at
+    the first pyproject.toml above: a plain project there ends the search."""
+    for directory in project.parents:
+        if not _is_file(found, directory):
+            continue
+        pyproject = directory / "pyproject.toml"
+        document = found.document(pyproject, project=True)
+        if document is None:
+            raise UvcredsError(found.failure(pyproject))
+        workspace = _tool_uv_of(document).get("workspace")
+        if isinstance(workspace, dict) and _lists(directory, workspace, project):
+            return directory, workspace
+        break
+    return project, {}
+
+
+def _lists(root: Path, workspace: dict[str, Any], project: Path) -> bool:
+    """Whether `members` matches the project's path and `exclude` does not (uv matches each
+    glob against the whole path, so `*` also matches `/` here)."""
+
+    def matches(patterns: object) -> bool:
+        return any(
+            fnmatch.fnmatchcase(str(project), str(_absolute_glob(root, pattern)))
+            for pattern in _strings(patterns)
+        )
+
+    return matches(workspace.get("members")) and not matches(workspace.get("exclude"))
+
+
+def _absolute_glob(root: Path, pattern: str) -> Path:
+    """uv's normalisation: `./` and `..` resolved, then joined to the (escaped) root."""
+    normalized = os.path.normpath(pattern) if pattern not in ("", ".") else ""
+    joined = normalized if os.path.isabs(normalized) else os.path.join(_escape(root), normalized)
+    return Path(joined)
+
+
+def _escape(path: Path) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in str(path))
+
+
+def _members(found: Discovery, root: Path, workspace: dict[str, Any]) -> list[Path]:
+    """The root's pyproject.toml and each member's, as uv collects them; a member uv would
+    refuse (no pyproject.toml, no [project], a nested workspace) raises UvcredsError."""
+    pyprojects = [root / "pyproject.toml"]
+    seen = {root} if isinstance(_document_or_empty(found, root).get("project"), dict) else set()
+    excluded = _strings(workspace.get("exclude"))
+    for pattern in _strings(workspace.get("members")):
+        for member in _glob(found, _absolute_glob(root, pattern)):
+            member = Path(os.path.normpath(member))
+            if member in seen or any(
+                fnmatch.fnmatchcase(str(member), str(_absolute_glob(root, e))) for e in excluded
+            ):
+                continue
+            seen.add(member)
+            pyproject = _member_pyproject(found, member)
+            if pyproject is not None:
+                pyprojects.append(pyproject)
+    found.project_files.extend(p for p in pyprojects if p not in found.project_files)
+    return pyprojects
+
+
+def _document_or_empty(found: Discovery, directory: Path) -> dict[str, Any]:
+    return found.document(directory / "pyproject.toml", project=True) or {}
+
+
+def _member_pyproject(found: Discovery, member: Path) -> Path | None:
+    pyproject = member / "pyproject.toml"
+    found.watch(pyproject)
+    if not member.is_dir():
+        return None
+    if not pyproject.is_file():
+        if member.name.startswith(".") or not _has_files(member):
+            return None  # uv skips hidden and empty directories
+        raise UvcredsError(f"{member}: a workspace member without pyproject.toml")
+    document = found.document(pyproject, project=True)
+    if document is None:
+        raise UvcredsError(found.failure(pyproject))
+    table = _tool_uv_of(document)
+    if table.get("managed") is False:
+        return None
+    if not isinstance(document.get("project"), dict):
+        raise UvcredsError(f"{pyproject}: a workspace member without a [project] table")
+    if isinstance(table.get("workspace"), dict):
+        raise UvcredsError(f"{pyproject}: a workspace member that is a workspace itself")
+    return pyproject
+
+
+def _has_files(directory: Path, budget: int = 1000) -> bool:
+    """Whether any file is below `directory` (uv also ignores ones git ignores; we do not)."""
+    for _, _, names in os.walk(directory):
+        budget -= 1
+        if names or budget <= 0:
+            return True
+    return False
+
+
+def _glob(found: Discovery, pattern: Path) -> list[Path]:
+    """The paths a glob crate pattern matches (`*`, `?`, `[...]` within one part, `**` for
+    any number of directories, hidden entries included), sorted; every directory whose
+    listing was read is watched, so a member created later is noticed."""
+    parts = pattern.parts
+    matches: list[Path] = []
+
+    def walk(base: Path, rest: tuple[str, ...]) -> None:
+        if not rest:
+            matches.append(base)
+            return
+        head, tail = rest[0], rest[1:]
+        if head == "**":
+            walk(base, tail)
+            for child in _listing(found, base):
+                if child.is_dir() and not child.is_symlink():
+                    walk(child, rest)
+        elif any(c in head for c in "*?["):
+            for child in _listing(found, base):
+                if fnmatch.fnmatchcase(child.name, head):
+                    walk(child, tail)
+        elif (base / head).exists():
+            walk(base / head, tail)
+
+    walk(Path(parts[0]), parts[1:])
+    return sorted(dict.fromkeys(matches))
+
+
+def _listing(found: Discovery, directory: Path) -> list[Path]:
+    found.watch(directory)
+    try:
+        return sorted(directory.iterdir())
+    except OSError:
+        return []
+
+
+# --- settings files ----------------------------------------------------------------------
+
+
+def _add_settings(
+    found: Discovery, environ: Mapping[str, str], working: Path, starts: list[Path]
+) -> None:
+    config_file = environ.get("UV_CONFIG_FILE")
+    if config_file:  # checked before UV_NO_CONFIG, as uv does
+        _add_uv_toml(found, working / config_file, required=True)
+        return
+    if is_truthy(environ.get("UV_NO_CONFIG")):
+        return
+    for start in dict.fromkeys(starts):
+        _walk_settings(found, start)
+    for candidate in system_candidates(environ):
+        found.watch(candidate)  # one created later changes what uv reads
+    for path in user_and_system_files(environ):
+        _add_uv_toml(found, path, required=False)
+
+
+def _walk_settings(found: Discovery, start: Path) -> None:
+    """From `start` up: in each directory `uv.toml` beats a pyproject.toml with a `[tool.uv]`
+    uv can read; the first one is uv's settings, and those further up are FALLBACK."""
+    role = SETTINGS
+    for directory in (start, *start.parents):
+        uv_toml, pyproject = directory / "uv.toml", directory / "pyproject.toml"
+        found.watch(uv_toml)
+        found.watch(pyproject)
+        if uv_toml.exists():
+            _add_uv_toml(found, uv_toml, required=True, role=role, project=True)
+            role = FALLBACK
+        elif pyproject.is_file():
+            table = _tool_uv(found, pyproject, quiet=role == FALLBACK)
+            if table is None:
+                continue
+            problem = _tool_uv_problem(table)
+            if problem is not None:
+                # A bad index entry of a project file is said where it is read as one.
+                index_problem = problem.startswith(("index entry", "'index'"))
+                said_later = index_problem and pyproject in found.project_files
+                if role == SETTINGS and not said_later:
+                    found.problems.append(
+                        Problem(
+                            f"{pyproject}: [tool.uv] {problem}; uv skips this file and reads the "
+                            "settings further up",
+                            is_error=False,
+                        )
+                    )
+                _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", FALLBACK)
+                continue
+            _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", role)
+            if role == SETTINGS and pyproject not in found.project_files:
+                found.project_files.append(pyproject)
+            role = FALLBACK
+
+
+def _tool_uv(found: Discovery, pyproject: Path, *, quiet: bool = False) -> dict[str, Any] | None:
+    """The `[tool.uv]` table of a pyproject.toml; None without one, or when the file does not
+    parse (uv warns and walks on: said once, as a warning, unless `quiet`)."""
+    document = found.document(pyproject, project=True)
+    if document is None:
+        if quiet:
+            return None
+        message = found.failure(pyproject)
+        if not any(p.message == message for p in found.problems):
+            found.problems.append(Problem(message, is_error=False))
         return None
     tool = document.get("tool")
     table = tool.get("uv") if isinstance(tool, dict) else None
     return table if isinstance(table, dict) else None
 
 
-def _workspace_root(found: Discovery, member_dir: Path, table: dict[str, Any]) -> Path | None:
-    """The directory of the workspace that lists member_dir, if any (it holds the settings)."""
-    if isinstance(table.get("workspace"), dict):
-        return member_dir
-    for directory in member_dir.parents:
-        pyproject = directory / "pyproject.toml"
-        found.watched.append(str(pyproject))
-        if not pyproject.is_file():
-            continue
-        root_table = _tool_uv(found, pyproject)
-        if root_table and isinstance(root_table.get("workspace"), dict):
-            if member_dir in _member_dirs(directory, root_table):
-                return directory
-            return None
+def _tool_uv_of(document: dict[str, Any]) -> dict[str, Any]:
+    tool = document.get("tool")
+    table = tool.get("uv") if isinstance(tool, dict) else None
+    return table if isinstance(table, dict) else {}
+
+
+def _tool_uv_problem(table: dict[str, Any]) -> str | None:
+    """Why uv cannot deserialize this settings table, as far as uvcreds checks it."""
+    unknown = sorted(set(table) - TOOL_UV_KEYS)
+    if unknown:
+        return f"has the unknown key {unknown[0]!r}"
+    return _index_entries_problem(table.get("index"))
+
+
+def _index_entries_problem(entries: object) -> str | None:
+    if entries is None:
+        return None
+    if not isinstance(entries, list):
+        return "'index' is not an array of tables"
+    names: set[str] = set()
+    for position, entry in enumerate(entries, start=1):
+        problem = _index_entry_problem(entry)
+        if problem is None and isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            if entry["name"] in names:
+                problem = f"repeats the name {entry['name']!r}"
+            names.add(entry["name"])
+        if problem is not None:
+            return f"index entry {position} {problem}"
     return None
 
 
-def _member_dirs(root: Path, table: dict[str, Any]) -> list[Path]:
-    workspace = table.get("workspace")
-    if not isinstance(workspace, dict):
-        return []
-    excluded = {p for pattern in _strings(workspace.get("exclude")) for p in root.glob(pattern)}
-    members = [p for pattern in _strings(workspace.get("members")) for p in root.glob(pattern)]
-    return sorted(p for p in members if p not in excluded and (p / "pyproject.toml").is_file())
+def _index_entry_problem(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "is not a table"
+    if not isinstance(entry.get("url"), str):
+        return "needs a string 'url'"
+    name = entry.get("name")
+    if name is not None and (not isinstance(name, str) or envnames.name_problem(name)):
+        return f"has the name {name!r}, which uv refuses"
+    for key in INDEX_BOOLEANS:
+        if key in entry and not isinstance(entry[key], bool):
+            return f"has a '{key}' that is not true or false"
+    for key, choices in INDEX_CHOICES.items():
+        if key in entry and entry[key] not in choices:
+            return f"has a '{key}' that is not one of {', '.join(choices)}"
+    if entry.get("explicit") is True and name is None:
+        return "is explicit but has no 'name'"
+    publish = entry.get("publish-url")
+    if publish is not None and not isinstance(publish, str):
+        return "has a 'publish-url' that is not a string"
+    try:
+        for url in (entry["url"], publish):
+            if isinstance(url, str):
+                urls.parse(url)
+    except urls.UrlError:
+        return "has a URL uv cannot parse"
+    return None
 
 
-def _add_workspace_members(found: Discovery, root: Path, table: dict[str, Any]) -> None:
-    for member in _member_dirs(root, table):
-        pyproject = member / "pyproject.toml"
-        if member == root:
+def _add_uv_toml(
+    found: Discovery,
+    path: Path,
+    *,
+    required: bool,
+    role: str = SETTINGS,
+    project: bool = False,
+) -> None:
+    """A uv.toml-format file: a project's, `UV_CONFIG_FILE`, the user's or the system's.
+    uv fails outright on one it cannot read, so that is an error here too."""
+    found.watch(path)
+    if not required and not path.is_file():
+        return
+    document = found.document(path, project=project)
+    if document is None:
+        if role != FALLBACK:  # uv never reads one above its settings
+            found.problems.append(Problem(found.failure(path)))
+        return
+    refused = sorted(PYPROJECT_ONLY_KEYS & set(document))
+    if refused and role != FALLBACK:
+        found.problems.append(
+            Problem(f"{path}: '{refused[0]}' belongs in pyproject.toml; uv refuses this uv.toml")
+        )
+        return
+    _add_indexes(found, document.get("index"), path, "[[index]]", role)
+
+
+def _add_indexes(
+    found: Discovery, entries: object, path: Path, table: str, role: str = SETTINGS
+) -> None:
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        _say(found, role, Problem(f"{path}: {table} must be an array of tables"))
+        return
+    for position, entry in enumerate(entries, start=1):
+        where = f"{path}: {table} entry {position}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            _say(found, role, Problem(f"{where} needs a string 'url'"))
             continue
-        found.watched.append(str(pyproject))
-        member_table = _tool_uv(found, pyproject)
-        if member_table is not None:
-            found.project_files.append(pyproject)
-            _add_indexes(found, member_table.get("index"), pyproject, "[[tool.uv.index]]")
+        name = entry.get("name")
+        if name is None:
+            continue  # unnamed: uv reads no credential variables for it
+        if not isinstance(name, str):
+            _say(found, role, Problem(f"{where}: 'name' must be a string"))
+            continue
+        if _seen(found, str(path), name, role):
+            continue  # the root's pyproject read as settings, then as a project file
+        publish_url = entry.get("publish-url")
+        index = Index(
+            name=name,
+            url=_resolve_url(entry["url"], path.parent),
+            source=str(path),
+            role=role,
+            publish_url=publish_url if isinstance(publish_url, str) else None,
+        )
+        _add_index(found, index, where)
+
+
+def _seen(found: Discovery, source: str, name: str, role: str) -> bool:
+    """Whether this file's index is in the list already; one kept only as FALLBACK (a
+    project file uv skips as settings) takes the role it is read for after all."""
+    for position, index in enumerate(found.indexes):
+        if index.source == source and index.name == name:
+            if index.role == FALLBACK and role != FALLBACK:
+                del found.indexes[position]
+                return False
+            return True
+    return False
+
+
+def _resolve_url(url: str, base: Path) -> str:
+    """A relative path is relative to its file's directory, as uv has it."""
+    try:
+        if urls.parse(url) is not None or os.path.isabs(url) or ":" in url.split("/")[0]:
+            return url
+    except urls.UrlError:
+        return url
+    return str(base / url)
 
 
 def _strings(value: object) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def _add_config_file(found: Discovery, path: Path) -> None:
-    """A uv.toml-format file: user, system, UV_CONFIG_FILE, or a project's own."""
-    found.watched.append(str(path))
-    if not path.is_file():
-        return
-    document = found.document(path)
-    if document is None:
-        return
-    _add_indexes(found, document.get("index"), path, "[[index]]")
+# --- PEP 723 scripts ---------------------------------------------------------------------
 
 
-def _add_indexes(found: Discovery, entries: object, path: Path, table: str) -> None:
-    if entries is None:
-        return
-    if not isinstance(entries, list):
-        found.problems.append(Problem(f"{path}: {table} must be an array of tables"))
-        return
-    for position, entry in enumerate(entries, start=1):
-        where = f"{path}: {table} entry {position}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
-            found.problems.append(Problem(f"{where} needs a string 'url'"))
-            continue
-        name = entry.get("name")
-        if name is None:
-            continue  # unnamed: uv reads no credential variables for it
-        if not isinstance(name, str):
-            found.problems.append(Problem(f"{where}: 'name' must be a string"))
-            continue
-        publish_url = entry.get("publish-url")
-        _add_index(
-            found,
-            Index(
-                name=name,
-                url=_resolve_url(entry["url"], path.parent),
-                source=str(path),
-                publish_url=publish_url if isinstance(publish_url, str) else None,
-            ),
-        )
+def _script_tool_uv(found: Discovery, path: Path) -> dict[str, Any] | None:
+    """A PEP 723 script's `[tool.uv]` (None: no `# /// script` block, so uv runs it in the
+    project like any file)."""
+    found.watch(path)
+    data = files.read_bounded(str(path), "script")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UvcredsError(f"{path}: the script is not UTF-8 text") from None
+    block = script_metadata(text)
+    if block is None:
+        return None
+    found.project_reads[path] = data
+    try:
+        shape = files.check_toml_shape(block)
+        if shape:
+            raise UvcredsError(f"{path}: its script metadata is {shape}")
+        document = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        raise UvcredsError(f"{path}: its `# /// script` block is invalid TOML: {exc}") from None
+    return _tool_uv_of(document)
 
 
-def _resolve_url(url: str, base: Path) -> str:
-    """Relative paths are relative to the config file's directory, as uv has it."""
-    if "://" in url or os.path.isabs(url):
-        return url
-    return str(base / url)
+def script_metadata(text: str) -> str | None:
+    """The TOML of a `# /// script` block (PEP 723), comment markers removed."""
+    lines = text.splitlines()
+    try:
+        start = lines.index("# /// script")
+    except ValueError:
+        return None
+    body: list[str] = []
+    for line in lines[start + 1 :]:
+        if line == "# ///":
+            return "\n".join(body) + "\n"
+        if line != "#" and not line.startswith("# "):
+            break
+        body.append(line[2:])
+    return None
+
+
+# --- user and system files --------------------------------------------------------------
 
 
 def user_and_system_files(environ: Mapping[str, str]) -> list[Path]:
-    files = [_user_config_dir(environ) / "uv" / "uv.toml"]
+    files_ = [_user_config_dir(environ) / "uv" / "uv.toml"]
     if not is_truthy(environ.get("UV_NO_SYSTEM_CONFIG")):
-        files.append(_system_config_file(environ))
-    return files
+        system = _system_config_file(environ)
+        if system is not None:
+            files_.append(system)
+    return files_
 
 
 def _user_config_dir(environ: Mapping[str, str]) -> Path:
@@ -302,36 +806,20 @@ def _user_config_dir(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("HOME") or os.path.expanduser("~")) / ".config"
 
 
-def _system_config_file(environ: Mapping[str, str]) -> Path:
+def system_candidates(environ: Mapping[str, str]) -> list[Path]:
+    """Where uv looks for the system uv.toml, in order: each XDG_CONFIG_DIRS entry (up to an
+    empty one, default /etc/xdg), then /etc/uv."""
     if sys.platform == "win32":
-        return Path(environ.get("SYSTEMDRIVE", "C:") + "\\") / "ProgramData" / "uv" / "uv.toml"
+        return [Path(environ.get("SYSTEMDRIVE", "C:") + "\\") / "ProgramData" / "uv" / "uv.toml"]
+    candidates = []
     for directory in (environ.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(":"):
-        candidate = Path(directory) / "uv" / "uv.toml"
-        if directory and candidate.is_file():
-            return candidate
-    return Path("/etc/uv/uv.toml")
+        if not directory:
+            break
+        candidates.append(Path(directory) / "uv" / "uv.toml")
+    return [*candidates, Path("/etc/uv/uv.toml")]
 
 
-def _drop_duplicates(found: Discovery) -> None:
-    """Same name twice: the first wins. Two names, one variable: warn, the first wins."""
-    by_name: set[str] = set()
-    by_stem: dict[str, Index] = {}
-    kept: list[Index] = []
-    for index in found.indexes:
-        if index.name in by_name:
-            continue
-        by_name.add(index.name)
-        stem = envnames.env_stem(index.name)
-        first = by_stem.get(stem)
-        if first is not None:
-            found.problems.append(
-                Problem(
-                    f"index {index.name!r} ({index.source}) maps to the same variables as "
-                    f"{first.name!r} ({first.source}); {first.name!r} wins, rename one",
-                    is_error=False,
-                )
-            )
-            continue
-        by_stem[stem] = index
-        kept.append(index)
-    found.indexes = kept
+def _system_config_file(environ: Mapping[str, str]) -> Path | None:
+    """The first candidate that is a file (the last, /etc/uv/uv.toml, need only exist)."""
+    *xdg, etc = system_candidates(environ)
+    return next((path for path in xdg if path.is_file()), etc if etc.exists() else None)

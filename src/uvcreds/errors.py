@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class UvcredsError(Exception):
-    """A problem the user can act on; its message is shown as `uvcreds: <message>`."""
+    """A problem the user can act on; its message is shown as `uvcreds: <message>`, and the
+    command exits with `status` (1, or a shell's 126/127 for a command that cannot run)."""
+
+    def __init__(self, message: str, *, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def printable(text: str) -> str:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from uvcreds.errors import UvcredsError
 
@@ -20,15 +21,33 @@ FORWARDED = _signals("SIGTERM", "SIGHUP")
 GROUP_WIDE = _signals("SIGINT", "SIGQUIT")
 
 
+def script_of(command: Sequence[str]) -> Path | None:
+    """The PEP 723 script a `uv run SCRIPT.py` or `uv lock --script SCRIPT` would read, so
+    its own indexes are included: the first existing `.py` argument after `run`, or the
+    argument after `--script`."""
+    if not command or os.path.basename(command[0]) not in ("uv", "uv.exe"):
+        return None
+    arguments = list(command[1:])
+    for position, argument in enumerate(arguments):
+        if argument == "--script" and position + 1 < len(arguments):
+            return Path(arguments[position + 1])
+        if argument.startswith("--script="):
+            return Path(argument.split("=", 1)[1])
+    if "run" in arguments:
+        after = arguments[arguments.index("run") + 1 :]
+        return next((Path(a) for a in after if a.endswith(".py") and os.path.isfile(a)), None)
+    return None
+
+
 def run(command: Sequence[str], environment: Mapping[str, str]) -> int:
     """Run command to its end; a signal sent to us goes to it. Returns its exit status,
     or -N when a signal N ended it (for `die_like`)."""
     try:
         child = subprocess.Popen(list(command), env=dict(environment))
     except FileNotFoundError:
-        raise UvcredsError(f"cannot run {command[0]!r}: not found") from None
+        raise UvcredsError(f"cannot run {command[0]!r}: not found", status=127) from None
     except OSError as exc:
-        raise UvcredsError(f"cannot run {command[0]!r}: {exc.strerror}") from None
+        raise UvcredsError(f"cannot run {command[0]!r}: {exc.strerror}", status=126) from None
     previous = {
         sig: signal.signal(sig, lambda number, _: child.send_signal(number)) for sig in FORWARDED
     }

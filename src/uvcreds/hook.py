@@ -15,11 +15,12 @@ import sys
 import time
 import zlib
 
-from uvcreds import cache, fastjson, paths, plan
+from uvcreds import cache, fastjson, plan, secure
 from uvcreds.errors import UvcredsError
 from uvcreds.formats import FORMATS
 from uvcreds.formats import render as render_format
 from uvcreds.formats import warnings as format_warnings
+from uvcreds.paths import Locations
 from uvcreds.shells import SHELLS
 
 TYPE_CHECKING = False
@@ -41,7 +42,8 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
         return None
     started_ns = time.time_ns()
     cwd = os.getcwd()
-    found = planned_values(cwd, environ)
+    locations = Locations(environ)
+    found = planned_values(cwd, environ, locations)
     if found is None:
         return None
     values, due, watched = found
@@ -55,6 +57,7 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
             SHELLS[name],
             values,
             environ,
+            locations,
             cwd=cwd,
             due=due,
             watched=watched,
@@ -82,49 +85,61 @@ def fast_command(argv: Sequence[str]) -> tuple[str, str] | None:
 
 
 def planned_values(
-    cwd: str, environ: Mapping[str, str]
+    cwd: str, environ: Mapping[str, str], locations: Locations, script: str | None = None
 ) -> tuple[dict[str, str], float, list[str]] | None:
     """The variables for cwd, when the plan is valid and every value is at hand and not due."""
-    document = plan.load(cwd, environ)
+    document = plan.load(cwd, script, environ, locations)
     if document is None:
         return None
-    indexes: list[dict[str, str]] = document["indexes"]  # type: ignore[assignment]
     tokens: dict[str, cache.Entry] = {}
-    if any("key" in index for index in indexes):
+    if any(variable["key"] for variable in document["variables"]):
         try:
-            tokens, warning = cache.load(paths.cache_dir(environ))
+            tokens, warning = cache.load(locations.cache_dir)
         except UvcredsError:
             return None  # the full path says what is wrong
         if warning:
             return None
     now = time.time()
-    due = cache.NEVER
+    due: float = cache.NEVER
     values: dict[str, str] = {}
-    for index in indexes:
-        if "key" in index:
-            entry = tokens.get(index["key"])
-            if entry is None or not cache.usable(entry, now) or cache.due(entry, now):
-                return None
-            username, password = entry["username"], entry["password"]
-            due = min(due, int(entry["due_at"]))
-        else:
-            username = (
-                environ.get(index["username_env"])
-                if index["username_env"]
-                else index["username"] or ""
-            )
-            password = environ.get(index["password_env"])
-            if username is None or password is None:
-                return None  # perhaps in .env: the full path reads it
-        values[index["username_var"]] = username
-        values[index["password_var"]] = password
-    return values, due, [str(entry[0]) for entry in document["watch"]]  # type: ignore[attr-defined]
+    for variable in document["variables"]:
+        found = _credential(variable, tokens, environ, now)
+        if found is None:
+            return None
+        username, password, due_at = found
+        stem = variable["stem"]
+        values[f"UV_INDEX_{stem}_USERNAME"] = username or variable["username"]
+        values[f"UV_INDEX_{stem}_PASSWORD"] = password
+        due = min(due, due_at)
+    return values, due, [str(entry[0]) for entry in document["watch"]]
+
+
+def _credential(
+    variable: plan.Variable,
+    tokens: Mapping[str, cache.Entry],
+    environ: Mapping[str, str],
+    now: float,
+) -> tuple[str, str, float] | None:
+    """Username, password and due time, from the cache or the variables named; None when the
+    full path must answer (no token, a token due, a secret not in the environment)."""
+    held = variable["held_in"]
+    if held is not None:
+        password = environ.get(held["password_env"])
+        username = environ.get(held["username_env"]) if held["username_env"] else held["username"]
+        if password is None or username is None:
+            return None  # perhaps in .env: the full path reads it
+        return username, password, cache.NEVER
+    entry = tokens.get(variable["key"] or "")
+    if entry is None or not cache.usable(entry, now) or cache.due(entry, now):
+        return None
+    return entry["username"], entry["password"], int(entry["due_at"])
 
 
 def respond(
     shell: Shell,
     wanted: Mapping[str, str],
     environ: Mapping[str, str],
+    locations: Locations,
     *,
     cwd: str,
     due: float,
@@ -146,11 +161,13 @@ def respond(
         if environ.get(name) != value:
             changes[name] = value
     said = f"{zlib.crc32(chr(10).join(problems).encode('utf-8', 'surrogateescape')):08x}"
-    stamp = _new_stamp(environ, state.get("stamp"), started_ns)
+    stamp = _new_stamp(locations, state.get("stamp"), started_ns)
     new_state = {"prev": kept, "stamp": stamp, "said": said}
     changes[STATE_VAR] = fastjson.dumps(new_state)
     directory = _shell_directory(cwd, environ)
-    out = shell.render(changes) + shell.render_watch(directory, stamp, int(due), watched)
+    # The token cache too: a refresh or logout in another shell changes what this one needs.
+    watching = [*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)]
+    out = shell.render(changes) + shell.render_watch(directory, stamp, int(due), watching)
     return out, [] if said == state.get("said") else list(problems)
 
 
@@ -177,19 +194,21 @@ def _shell_directory(cwd: str, environ: Mapping[str, str]) -> str:
     return cwd
 
 
-def _new_stamp(environ: Mapping[str, str], old: object, started_ns: int) -> str:
+def _new_stamp(locations: Locations, old: object, started_ns: int) -> str:
     """A new empty file dated when this run started reading: a watched file newer than it
     means "run again". Dated STAMP_MARGIN_NS earlier, since the kernel dates a write with a
-    coarse clock that can lag time_ns() by a tick: an edit just after the start still counts."""
-    directory = os.path.join(paths.cache_dir(environ), "stamps")
-    if isinstance(old, str) and os.path.dirname(old) == directory:
-        try:
-            os.unlink(old)
-        except OSError:  # already gone: a subshell sharing this state replaced it
-            pass
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    path = os.path.join(directory, f"{time.time_ns()}-{os.getpid()}")
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
-    dated = started_ns - STAMP_MARGIN_NS
-    os.utime(path, ns=(dated, dated))
+    coarse clock that can lag time_ns() by a tick: an edit just after the start still counts.
+    Without a safe stamps directory there is no stamp (""), and the snippet runs every time."""
+    directory = locations.stamps_dir
+    try:
+        secure.make_directory(locations.cache_dir, "token cache")
+        secure.make_directory(directory, "stamps directory")
+        if isinstance(old, str) and os.path.dirname(old) == directory:
+            secure.unlink_own(old)  # gone already if a subshell sharing this state replaced it
+        path = os.path.join(directory, f"{time.time_ns()}-{os.getpid()}")
+        secure.create_empty(path)
+        dated = started_ns - STAMP_MARGIN_NS
+        os.utime(path, ns=(dated, dated), follow_symlinks=False)
+    except (OSError, UvcredsError):
+        return ""
     return path

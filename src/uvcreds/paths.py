@@ -14,6 +14,25 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 
+class Locations:
+    """Where this run keeps its files, worked out once at the edge and passed down."""
+
+    __slots__ = ("cache_dir", "config_file", "data_dir")
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.cache_dir = cache_dir(environ)
+        self.data_dir = data_dir(environ)
+        self.config_file = config_file(environ)
+
+    @property
+    def plans_dir(self) -> str:
+        return os.path.join(self.cache_dir, "plans")
+
+    @property
+    def stamps_dir(self) -> str:
+        return os.path.join(self.cache_dir, "stamps")
+
+
 def cache_dir(environ: Mapping[str, str]) -> str:
     return environ.get("UVCREDS_CACHE_DIR") or _user_dir(environ, "XDG_CACHE_HOME", ".cache")
 

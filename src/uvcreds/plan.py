@@ -1,9 +1,14 @@
-"""A project's resolved indexes, saved so the fast path needs no TOML parser and no SDK.
+"""The pipeline's decision for one directory, saved so the fast path re-makes none of it.
 
-Written by the full path after a run with no problems; read by hook.py. A plan is valid
-while every watched file and directory has the size and mtime it had and the environment
-variables it depended on are unchanged; otherwise the full path runs and writes a new one.
-It holds variable names and cache keys, never a secret.
+Written by the full path (resolve.collect) after a run with no problems, read by hook.py
+and the keyring answers. A plan is valid while every path it watched has the fingerprint
+it had (files, directories whose listing decides members, config files not yet there) and
+every environment variable the full path read still has the value it had (kept as a
+digest). It holds variable names, cache keys and the names of variables holding secrets,
+never a secret; and it is data: every variable name in it must be one uvcreds itself forms
+from the index names beside it, or the plan is thrown away.
+
+Imported by the fast path: standard library only at module level.
 """
 
 from __future__ import annotations
@@ -11,133 +16,220 @@ from __future__ import annotations
 import os
 import zlib
 
-from uvcreds import cache, fastjson, paths
+from uvcreds import envnames, fastjson, files, secure
+from uvcreds.environment import unchanged
 from uvcreds.errors import UvcredsError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
+    from typing import TypedDict
 
-    from uvcreds.credentials import Result
+    from uvcreds.paths import Locations
+    from uvcreds.resolve import Result
 
-VERSION = 2  # 2: trust now covers uv.toml and team `provider`; older plans are void
+    class HeldIn(TypedDict):
+        password_env: str
+        username_env: str | None
+        username: str
+
+    class Variable(TypedDict):
+        stem: str  # UV_INDEX_<stem>_USERNAME / _PASSWORD
+        names: list[str]  # every index name that maps to it; the first is the chosen one
+        urls: list[str]  # every http(s) URL uv sends it to, as uv reads them
+        username: str  # the chosen index URL's own username, used when the credential has none
+        key: str | None  # the token cache key, for a token the cache keeps
+        held_in: HeldIn | None  # else the variables the secret is read from again
+
+    class Plan(TypedDict):
+        version: int
+        cwd: str
+        script: str | None
+        env: dict[str, str | None]  # variable -> digest of its value (None: unset)
+        watch: list[list[object]]  # fingerprints
+        variables: list[Variable]
 
 
-def plan_path(cwd: str, environ: Mapping[str, str]) -> str:
-    name = f"{zlib.crc32(cwd.encode('utf-8', 'surrogateescape')):08x}.json"
-    return os.path.join(paths.cache_dir(environ), "plans", name)
+VERSION = 3  # 3: decided per variable, with every destination
+WHAT = "plans directory"
 
 
-def fingerprint(path: str) -> list[object]:
-    """[path, mtime_ns, size], or [path, None, None] when absent."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return [path, None, None]
-    return [path, info.st_mtime_ns, info.st_size]
+def plan_path(cwd: str, script: str | None, locations: Locations) -> str:
+    where = f"{cwd}\0{script or ''}".encode("utf-8", "surrogateescape")
+    return os.path.join(locations.plans_dir, f"{zlib.crc32(where):08x}.json")
 
 
-def load(cwd: str, environ: Mapping[str, str]) -> dict[str, object] | None:
-    """The plan for cwd if it is still valid, else None (also when others could have planted
-    it: the full path then says what is wrong with the cache directory)."""
-    try:
-        cache.check_directory(paths.cache_dir(environ))
-        with open(plan_path(cwd, environ), "rb") as stream:
-            document = fastjson.loads(stream.read().decode("utf-8", "surrogateescape"))
-    except (OSError, ValueError, UvcredsError):
+def build(
+    cwd: Path, script: Path | None, result: Result, env: dict[str, str | None], started_ns: int
+) -> Plan | None:
+    """The plan for a result, or None when a watched path changed while it was being read
+    (its fingerprint is newer than the run's start)."""
+    watch = [files.fingerprint(path) for path in result.watched]
+    if any(isinstance(t, int) and t >= started_ns for f in watch for t in f[5:7]):
         return None
-    if not isinstance(document, dict) or document.get("version") != VERSION:
-        return None
-    if document.get("cwd") != cwd:
-        return None
-    env = document.get("env")
-    if not isinstance(env, dict) or any(environ.get(k) != v for k, v in env.items()):
-        return None
-    watch = document.get("watch")
-    if not isinstance(watch, list) or any(fingerprint(str(w[0])) != w for w in watch):
-        return None
-    return document
+    variables: list[Variable] = []
+    for decision in result.decisions:
+        if decision.chosen is None or decision.credential is None:
+            continue
+        held = decision.held_in
+        names = [decision.chosen.index.name]
+        names += [r.index.name for r in decision.indexes if r.index.name not in names]
+        variables.append(
+            {
+                "stem": decision.stem,
+                "names": names,
+                "urls": sorted({str(r.index.target) for r in decision.indexes if r.index.target}),
+                "username": decision.chosen.index.username,
+                "key": decision.key,
+                "held_in": None
+                if held is None
+                else {
+                    "password_env": held.password_env,
+                    "username_env": held.username_env,
+                    "username": held.username,
+                },
+            }
+        )
+    return {
+        "version": VERSION,
+        "cwd": str(cwd),
+        "script": None if script is None else str(script),
+        "env": env,
+        "watch": watch,
+        "variables": variables,
+    }
 
 
-def save(
-    cwd: str,
-    environ: Mapping[str, str],
-    result: Result,
-    keys: Mapping[str, str],
-    env_names: list[str],
-    watched: list[str],
-    started_ns: int,
-) -> None:
-    """Record what the full path found; best effort, since the plan only saves time.
-
-    Not saved when a watched file changed after `started_ns`, while it was being read.
-    """
+def save(plan: Plan | None, locations: Locations) -> str | None:
+    """Record a plan; best effort, since it only saves time (a full disk just means the full
+    path runs again). Returns why a cache directory others could write was refused."""
+    if plan is None:
+        return None
     import json
 
-    from uvcreds import envnames
-    from uvcreds.cache import write_atomically
-
-    indexes = []
-    for outcome in result.outcomes:
-        if outcome.credential is None:
-            continue
-        name = outcome.index.name
-        settings = outcome.resolved.settings
-        entry: dict[str, object] = {
-            "name": name,
-            "username_var": envnames.username_var(name),
-            "password_var": envnames.password_var(name),
-            "publish_url": outcome.index.publish_url,
-        }
-        if name in keys:
-            entry["key"] = keys[name]
-        else:
-            entry["username"] = settings.values.get("username")
-            entry["username_env"] = settings.values.get("username-env")
-            entry["password_env"] = settings.values.get("password-env")
-        indexes.append(entry)
-    fingerprints = [fingerprint(path) for path in watched]
-    if any(isinstance(mtime, int) and mtime >= started_ns for _, mtime, _ in fingerprints):
-        return
-    document = {
-        "version": VERSION,
-        "cwd": cwd,
-        "env": {name: environ.get(name) for name in sorted(set(env_names))},
-        "watch": fingerprints,
-        "indexes": indexes,
-    }
-    path = plan_path(cwd, environ)
+    path = plan_path(plan["cwd"], plan["script"], locations)
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        secure.make_directory(locations.cache_dir, "token cache")
+        secure.make_directory(locations.plans_dir, WHAT)
         # ASCII (surrogates come out escaped); not synced: a lost plan is only made again.
-        write_atomically(path, json.dumps(document), durable=False)
+        secure.write_atomically(path, json.dumps(plan).encode(), durable=False)
+    except UvcredsError as exc:
+        return str(exc)
     except OSError:
-        pass  # the next run takes the full path again; nothing is lost
+        pass
+    return None
 
 
-def prune(cache_dir: str, *, max_age: float = 30 * 86400, every: float = 86400) -> None:
+def load(
+    cwd: str, script: str | None, environ: Mapping[str, str], locations: Locations
+) -> Plan | None:
+    """The plan for cwd if it is still valid, else None (also when another user could have
+    planted it: the full path then says what is wrong with the cache directory)."""
+    try:
+        if not (
+            secure.check_directory(locations.cache_dir, "token cache")
+            and secure.check_directory(locations.plans_dir, WHAT)
+        ):
+            return None
+        raw = secure.read_private(plan_path(cwd, script, locations), "plan", limit=1 << 22)
+        document = fastjson.loads(raw.decode("utf-8")) if raw is not None else None
+    except (ValueError, UvcredsError, RecursionError):
+        return None
+    plan = _checked(document)
+    if plan is None or plan["cwd"] != cwd or plan["script"] != script:
+        return None
+    if not unchanged(plan["env"], environ):
+        return None
+    if any(files.fingerprint(str(entry[0])) != entry for entry in plan["watch"]):
+        return None
+    return plan
+
+
+def _checked(document: object) -> Plan | None:
+    """The document as a Plan when it has the plan's shape and every variable name in it is
+    one uvcreds forms; else None."""
+    if not isinstance(document, dict) or document.get("version") != VERSION:
+        return None
+    if not isinstance(document.get("cwd"), str) or not _optional_str(document.get("script")):
+        return None
+    env, watch, variables = document.get("env"), document.get("watch"), document.get("variables")
+    if not isinstance(env, dict) or not all(_optional_str(v) for v in env.values()):
+        return None
+    if not isinstance(watch, list) or not all(
+        isinstance(w, list) and w and isinstance(w[0], str) for w in watch
+    ):
+        return None
+    if not isinstance(variables, list) or not all(_valid_variable(v) for v in variables):
+        return None
+    return document  # type: ignore[return-value]
+
+
+def _valid_variable(entry: object) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    names, stem = entry.get("names"), entry.get("stem")
+    if not isinstance(names, list) or not names or not isinstance(stem, str):
+        return False
+    if not all(
+        isinstance(n, str) and envnames.name_problem(n) is None and envnames.env_stem(n) == stem
+        for n in names
+    ):
+        return False
+    held = entry.get("held_in")
+    if held is not None and not (
+        isinstance(held, dict)
+        and isinstance(held.get("password_env"), str)
+        and _optional_str(held.get("username_env"))
+        and isinstance(held.get("username"), str)
+    ):
+        return False
+    return (
+        isinstance(entry.get("urls"), list)
+        and all(isinstance(u, str) for u in entry["urls"])
+        and isinstance(entry.get("username"), str)
+        and _optional_str(entry.get("key"))
+    )
+
+
+def _optional_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def prune(locations: Locations, *, max_age: float = 30 * 86400, every: float = 86400) -> None:
     """Drop plans and shell stamps unused for `max_age` seconds (left by projects and shells
-    long gone); at most once per `every` seconds, so the full path pays for it rarely."""
+    long gone); at most once per `every` seconds, so the full path pays for it rarely. Only
+    regular files of ours in directories that pass the checks are touched."""
     import time
 
-    marker = os.path.join(cache_dir, "pruned")
+    try:
+        if not secure.check_directory(locations.cache_dir, "token cache"):
+            return
+    except UvcredsError:
+        return
+    marker = os.path.join(locations.cache_dir, "pruned")
     now = time.time()
     try:
-        if now - os.stat(marker).st_mtime < every:
+        if secure.is_own_file(marker) and now - os.lstat(marker).st_mtime < every:
             return
     except OSError:
         pass
-    for folder in ("plans", "stamps"):
-        directory = os.path.join(cache_dir, folder)
-        for name in os.listdir(directory) if os.path.isdir(directory) else ():
+    for directory in (locations.plans_dir, locations.stamps_dir):
+        try:
+            if not secure.check_directory(directory, "token cache"):
+                continue
+            names = os.listdir(directory)
+        except (OSError, UvcredsError):
+            continue
+        for name in names:
             path = os.path.join(directory, name)
             try:
-                if now - os.stat(path).st_mtime > max_age:
-                    os.unlink(path)
+                if now - os.lstat(path).st_mtime > max_age:
+                    secure.unlink_own(path)
             except OSError:
                 pass  # another shell pruned it first
     try:
-        with open(marker, "w"):
-            pass
+        secure.unlink_own(marker)
+        secure.create_empty(marker)
     except OSError:
         pass

@@ -3,7 +3,8 @@
 Personal settings (`[[credential]]` in the user's config) are bound to an index URL prefix,
 so a secret they name goes only where the user said. Team settings
 (`[tool.uvcreds.index.NAME]` in the project) that run a program or say where a secret is
-sent or fetched count only once the project is allowed (see trust.py).
+sent or fetched (each provider's SENSITIVE keys) count only once the project is allowed
+(see trust.py); so does a `provider` other than the one the URL's own host picks.
 """
 
 from __future__ import annotations
@@ -13,142 +14,171 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from uvcreds import paths, trust
+from uvcreds import trust, urls
 from uvcreds.config import Discovery, Index, Problem, read_toml
 from uvcreds.errors import UvcredsError
-from uvcreds.providers import detect, lookup
+from uvcreds.providers import PROVIDERS, detect, lookup
 from uvcreds.providers.base import Provider, Settings
-
-# Team settings that run a program or change where a secret goes: they need `uvcreds allow`.
-# So does a `provider` other than the one the URL's own anchored pattern picks.
-SENSITIVE_KEYS = frozenset(
-    {"command", "password-env", "username-env", "token-env", "domain", "domain-owner", "region"}
-)
 
 
 @dataclass(frozen=True)
 class Resolved:
+    """One index with the provider and settings that get its credential."""
+
     index: Index
     provider: str | None  # None: no credentials needed (a public index)
     settings: Settings
-    trust: str  # trust state of the project settings used, or "" when none were
+    binding: urls.Url | None = None  # the personal `[[credential]]` url the settings came from
+    project_bound: bool = False  # an allowed project's settings named the secret or program
+    team_file: Path | None = None  # the project file with `[tool.uvcreds.index.NAME]`
+    problem: str | None = None  # why the settings cannot be used (then provider is None)
+
+    @property
+    def provider_module(self) -> Provider | None:
+        return PROVIDERS[self.provider] if self.provider else None
 
 
-def user_config(environ: Mapping[str, str]) -> tuple[Path, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class Credentials:
+    """The user's `[[credential]]` entries, each with its url parsed."""
+
+    path: Path
+    entries: list[tuple[urls.Url, dict[str, Any]]]
+
+
+def user_config(path: Path) -> Credentials:
     """The user's `[[credential]]` entries; a malformed file is an error naming it."""
-    path = Path(paths.config_file(environ))
-    if not path.is_file():
-        return path, []
-    try:
-        document = read_toml(path)
-    except ValueError as exc:
-        raise UvcredsError(str(exc)) from None
+    if not path.exists():
+        return Credentials(path, [])
+    document = read_toml(path)
     entries = document.get("credential", [])
-    if not isinstance(entries, list) or not all(
-        isinstance(entry, dict) and isinstance(entry.get("url"), str) for entry in entries
-    ):
-        raise UvcredsError(f"{path}: each [[credential]] needs a string 'url'")
-    return path, entries
+    if not isinstance(entries, list):
+        raise UvcredsError(f"{path}: [[credential]] must be an array of tables")
+    parsed = []
+    for position, entry in enumerate(entries, start=1):
+        url = entry.get("url") if isinstance(entry, dict) else None
+        where = f"{path}: [[credential]] {position}"
+        if not isinstance(url, str):
+            raise UvcredsError(f"{where} needs a string 'url'")
+        try:
+            target = urls.parse(url)
+        except urls.UrlError as exc:
+            raise UvcredsError(
+                f"{where}: url {urls.display(url)!r} does not parse ({exc})"
+            ) from None
+        if target is None:
+            raise UvcredsError(f"{where}: url {url!r} is not an http or https URL")
+        parsed.append((target, entry))
+    return Credentials(path, parsed)
 
 
 def resolve(
-    discovery: Discovery, environ: Mapping[str, str]
+    discovery: Discovery,
+    environ: Mapping[str, str],
+    credentials: Credentials,
+    trust_state: str,
 ) -> tuple[list[Resolved], list[Problem]]:
-    config_path, credentials = user_config(environ)
+    """Provider and settings for every index discovery found (an error on one index is
+    that index's, the others resolve)."""
     tables, problems = _project_tables(discovery)
-    dotenv = discovery.project_dir / ".env" if discovery.project_dir else None
-    resolved: list[Resolved] = []
+    dotenv = discovery.trust_dir / ".env"
+    resolved = []
     for index in discovery.indexes:
         try:
-            resolved.append(
-                _resolve_one(index, credentials, config_path, tables, environ, dotenv, problems)
-            )
+            item, ignored = _resolve_one(index, credentials, tables, environ, dotenv, trust_state)
         except UvcredsError as exc:
-            problems.append(Problem(str(exc)))
-    return resolved, problems
+            item, ignored = Resolved(index, None, Settings({}, environ), problem=str(exc)), []
+        resolved.append(item)
+        team_path = tables.get(index.name, (None, {}))[0]
+        if ignored and trust_state == trust.NOT_ALLOWED:
+            problems.append(
+                Problem(
+                    f"{team_path}: [tool.uvcreds.index.{index.name}] sets {', '.join(ignored)}, "
+                    f"ignored until you run `uvcreds allow {discovery.trust_dir}`"
+                )
+            )
+    return resolved, _unique(problems)
 
 
 def _resolve_one(
     index: Index,
-    credentials: list[dict[str, Any]],
-    config_path: Path,
-    tables: dict[str, tuple[Path, dict[str, Any]]],
+    credentials: Credentials,
+    tables: Mapping[str, tuple[Path, dict[str, Any]]],
     environ: Mapping[str, str],
-    dotenv: Path | None,
-    problems: list[Problem],
-) -> Resolved:
-    personal = _longest_prefix(index.url, credentials)
+    dotenv: Path,
+    trust_state: str,
+) -> tuple[Resolved, list[str]]:
+    """The index resolved, and the team keys left out because the project is not allowed."""
+    url = index.display_url
+    binding, personal = _longest_prefix(index, credentials)
     team_path, team = tables.get(index.name, (None, {}))
-    trust_state = ""
-    if team_path is not None:
-        trust_state = trust.state(team_path, environ)
-        source = Path(index.source)
-        if trust_state == trust.ALLOWED and source.name == "pyproject.toml" and source != team_path:
-            # A workspace member defines this index: where the secret goes is that file's to say,
-            # so it must be allowed (and unchanged since) as well.
-            trust_state = trust.state(source, environ)
-        sensitive = SENSITIVE_KEYS & team.keys()
-        if "provider" in team and team["provider"] != detect(index.url):
-            # A vendor's token (Google's, Azure's) for a host that is not the vendor's.
-            sensitive |= {"provider"}
-        needs_trust = sorted(sensitive)
-        if needs_trust and trust_state != trust.ALLOWED:
-            team = {k: v for k, v in team.items() if k not in sensitive}
-            if trust_state == trust.NOT_ALLOWED:
-                problems.append(
-                    Problem(
-                        f"{team_path}: [tool.uvcreds.index.{index.name}] sets "
-                        f"{', '.join(needs_trust)}, ignored until you run "
-                        f"`uvcreds allow {team_path.parent}`"
-                    )
-                )
-    values = {**team, **{k: v for k, v in (personal or {}).items() if k != "url"}}
-    origin = (
-        f"{config_path} ([[credential]] {personal['url']})"
-        if personal
-        else f"{team_path} ([tool.uvcreds.index.{index.name}])"
-        if team_path
-        else "defaults"
-    )
-    provider_name = values.get("provider")
-    if provider_name is not None and not isinstance(provider_name, str):
+    personal_origin = f"{credentials.path} ([[credential]] {binding})"
+    team_origin = f"{team_path} ([tool.uvcreds.index.{index.name}])"
+    allowed = trust_state == trust.ALLOWED
+    detected = detect(url)
+    team_provider = _provider_name(team, team_origin)
+    ignored: set[str] = set()
+    if team_provider is not None and team_provider != detected and not allowed:
+        # A vendor's token (Google's, Azure's) for a host that is not the vendor's.
+        declared = PROVIDERS.get(team_provider)
+        ignored = {"provider"} | (set(declared.SENSITIVE & team.keys()) if declared else set())
+        team = {k: v for k, v in team.items() if k not in ignored}
+    name = _provider_name(personal, personal_origin) or team.get("provider") or detected
+    if name is None:
+        no_provider = Resolved(index, None, Settings({}, environ, dotenv), team_file=team_path)
+        return no_provider, sorted(ignored)
+    provider = lookup(name, f"index {index.name!r} ({personal_origin if binding else team_origin})")
+    _check_keys(provider, personal, personal_origin)
+    _check_keys(provider, team, team_origin)
+    sensitive = set(provider.SENSITIVE & team.keys())
+    if not allowed:
+        team = {k: v for k, v in team.items() if k not in sensitive}
+        ignored |= sensitive
+    values = {**team, **{k: v for k, v in personal.items() if k != "url"}}
+    origin = personal_origin if binding else team_origin if team_path else "defaults"
+    redirected = team_provider is not None and team_provider != detected
+    project_bound = allowed and bool(sensitive - personal.keys() or redirected)
+    settings = Settings(values, environ, dotenv, origin)
+    return Resolved(index, name, settings, binding, project_bound, team_path), sorted(ignored)
+
+
+def _provider_name(values: Mapping[str, object], origin: str) -> str | None:
+    name = values.get("provider")
+    if name is not None and not isinstance(name, str):
         raise UvcredsError(f"{origin}: 'provider' must be a string")
-    provider = provider_name or detect(index.url)
-    if provider is not None:
-        _check_keys(lookup(provider, f"index {index.name!r} ({origin})"), values, origin)
-    return Resolved(index, provider, Settings(values, environ, dotenv, origin), trust_state)
+    return name
 
 
 def _check_keys(provider: Provider, values: Mapping[str, object], origin: str) -> None:
-    known = {"provider", *provider.KEYS}
+    known = {"provider", "url", *provider.KEYS}
     unknown = sorted(set(values) - known)
     if unknown:
         raise UvcredsError(
-            f"{origin}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            f"{origin}: unknown setting {unknown[0]!r} "
+            f"(known: {', '.join(sorted(known - {'url'}))})"
         )
 
 
-def _longest_prefix(url: str, credentials: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The `[[credential]]` whose url is the longest prefix of this URL, ending at a `/`."""
-    matches = [entry for entry in credentials if _is_prefix(entry["url"], url)]
-    return max(matches, key=lambda entry: len(entry["url"]), default=None)
-
-
-def _is_prefix(prefix: str, url: str) -> bool:
-    if not url.startswith(prefix):
-        return False
-    # `https://acme.jfrog.io` must not match `https://acme.jfrog.io.evil.com/…`.
-    return prefix.endswith("/") or len(url) == len(prefix) or url[len(prefix)] in "/?#"
+def _longest_prefix(
+    index: Index, credentials: Credentials
+) -> tuple[urls.Url | None, dict[str, Any]]:
+    """The `[[credential]]` whose url covers the index URL by whole segments, the longest."""
+    if index.target is None:
+        return None, {}
+    matches = [(url, entry) for url, entry in credentials.entries if url.covers(index.target)]
+    if not matches:
+        return None, {}
+    return max(matches, key=lambda match: len(match[0].path))
 
 
 def _project_tables(
     discovery: Discovery,
 ) -> tuple[dict[str, tuple[Path, dict[str, Any]]], list[Problem]]:
-    """`[tool.uvcreds.index.NAME]` tables, the nearest project file first."""
+    """`[tool.uvcreds.index.NAME]` tables, the root's first, then the members'."""
     tables: dict[str, tuple[Path, dict[str, Any]]] = {}
     problems: list[Problem] = []
     for path in discovery.project_files:
-        document = discovery.document(path)
+        document = discovery.documents.get(path)
         if document is None:
             continue  # reported as a problem of the discovery
         tool = document.get("tool", {})
@@ -163,3 +193,7 @@ def _project_tables(
             else:
                 tables.setdefault(name, (path, table))
     return tables, problems
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list({p.message: p for p in reversed(problems)}.values())[::-1]

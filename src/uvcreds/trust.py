@@ -1,76 +1,84 @@
 """Trust for a project's own uvcreds settings, as direnv trusts an .envrc.
 
-An allow is recorded under sha256(path + contents): editing the file revokes it. A deny is
-recorded under sha256(path): it survives edits until the user allows again.
+An allow covers the project as the user reached it: the workspace root's path as discovery
+found it (a symlinked pyproject.toml is trusted for the link's directory, never through its
+target's allow) and the contents of every project file discovery read (the pyproject.toml
+files of root and members, a uv.toml, a script, settings further up). It is recorded under
+sha256 of all of that, so any edit revokes it. A deny is recorded under sha256 of the path
+and survives edits until the user allows again. Records are only believed when they are
+regular files of ours in a store only we can write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
-from uvcreds import paths
+from uvcreds import secure
+from uvcreds.config import Discovery
+from uvcreds.errors import UvcredsError
 
 ALLOWED, DENIED, NOT_ALLOWED = "allowed", "denied", "not allowed"
+STORE = "the trust store"
 
 
-def store_dirs(environ: Mapping[str, str]) -> tuple[Path, Path]:
-    base = Path(paths.data_dir(environ))
-    return base / "allow", base / "deny"
-
-
-def _content_hash(path: Path) -> str:
-    """Of the path and its contents, and of the uv.toml beside it, which (when there is one)
-    defines the indexes, and so where the secrets these settings name are sent."""
-    digest = hashlib.sha256(str(path).encode() + b"\n" + path.read_bytes())
-    uv_toml = path.with_name("uv.toml")
-    if uv_toml.is_file():
-        digest.update(b"\nuv.toml\n" + uv_toml.read_bytes())
+def _content_hash(discovery: Discovery) -> str:
+    digest = hashlib.sha256(b"uvcreds allow 2\n" + os.fsencode(discovery.trust_dir) + b"\n")
+    for path, data in sorted(discovery.project_reads.items()):
+        digest.update(b"%s\n%d\n" % (os.fsencode(path), len(data)) + data)
     return digest.hexdigest()
 
 
-def _path_hash(path: Path) -> str:
-    return hashlib.sha256(str(path).encode() + b"\n").hexdigest()
+def _path_hash(directory: Path) -> str:
+    return hashlib.sha256(b"uvcreds deny 2\n" + os.fsencode(directory) + b"\n").hexdigest()
 
 
-def _records(path: Path, environ: Mapping[str, str]) -> tuple[Path | None, Path]:
-    """The allow record for the file as it is now (None when it cannot be read) and its
-    deny record, whichever of them exist."""
-    allow_dir, deny_dir = store_dirs(environ)
+def records(discovery: Discovery, data_dir: str) -> tuple[str, str]:
+    """The allow record for the project as it is now, and its deny record."""
+    allow_dir, deny_dir = os.path.join(data_dir, "allow"), os.path.join(data_dir, "deny")
+    return (
+        os.path.join(allow_dir, _content_hash(discovery)),
+        os.path.join(deny_dir, _path_hash(discovery.trust_dir)),
+    )
+
+
+def state(discovery: Discovery, data_dir: str) -> str:
+    """ALLOWED, DENIED or NOT_ALLOWED; a store another user could write counts for nothing."""
+    if not discovery.project_reads:
+        return NOT_ALLOWED
+    allowed, denied = records(discovery, data_dir)
     try:
-        allowed: Path | None = allow_dir / _content_hash(path)
-    except OSError:
-        allowed = None
-    return allowed, deny_dir / _path_hash(path)
-
-
-def state(path: Path, environ: Mapping[str, str]) -> str:
-    allowed, denied = _records(path.resolve(), environ)
-    if denied.exists():
+        for sub in (data_dir, os.path.dirname(allowed), os.path.dirname(denied)):
+            secure.check_directory(sub, STORE)
+    except UvcredsError:
+        return NOT_ALLOWED
+    if secure.is_own_file(denied):
         return DENIED
-    return ALLOWED if allowed is not None and allowed.exists() else NOT_ALLOWED
+    return ALLOWED if secure.is_own_file(allowed) else NOT_ALLOWED
 
 
-def watch_paths(path: Path, environ: Mapping[str, str]) -> list[str]:
-    """The allow and deny files whose appearance changes this file's trust state."""
-    return [str(record) for record in _records(path.resolve(), environ) if record is not None]
+def allow(discovery: Discovery, data_dir: str) -> None:
+    allowed, denied = records(discovery, data_dir)
+    _write(allowed, discovery.trust_dir)
+    secure.unlink_own(denied)
 
 
-def allow(path: Path, environ: Mapping[str, str]) -> None:
-    allow_dir, deny_dir = store_dirs(environ)
-    path = path.resolve()
-    allow_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (allow_dir / _content_hash(path)).write_text(f"{path}\n")
-    (deny_dir / _path_hash(path)).unlink(missing_ok=True)
+def deny(discovery: Discovery, data_dir: str) -> None:
+    allowed, denied = records(discovery, data_dir)
+    _write(denied, discovery.trust_dir)
+    allow_dir = os.path.dirname(allowed)
+    for name in os.listdir(allow_dir) if os.path.isdir(allow_dir) else ():
+        record = os.path.join(allow_dir, name)
+        content = (
+            secure.read_private(record, "allow record") if secure.is_own_file(record) else None
+        )
+        if content is not None and content.rstrip(b"\n") == os.fsencode(discovery.trust_dir):
+            secure.unlink_own(record)
 
 
-def deny(path: Path, environ: Mapping[str, str]) -> None:
-    allow_dir, deny_dir = store_dirs(environ)
-    path = path.resolve()
-    deny_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (deny_dir / _path_hash(path)).write_text(f"{path}\n")
-    for entry in allow_dir.glob("*") if allow_dir.is_dir() else ():
-        if entry.read_text().rstrip("\n") == str(path):
-            os.unlink(entry)
+def _write(record: str, directory: Path) -> None:
+    data_dir = os.path.dirname(os.path.dirname(record))
+    secure.make_directory(data_dir, STORE)
+    secure.make_directory(os.path.dirname(record), STORE)
+    secure.write_atomically(record, os.fsencode(directory) + b"\n", durable=True)

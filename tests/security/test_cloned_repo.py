@@ -219,7 +219,10 @@ def test_a_project_command_runs_only_while_allowed(repo: Repo, canary: Path) -> 
     assert not canary.exists()
 
     allowed = repo.uvcreds("allow")
-    assert (allowed.returncode, allowed.messages) == (0, [f"uvcreds: allowed {repo.pyproject}"])
+    assert (allowed.returncode, allowed.messages) == (
+        0,
+        [f"uvcreds: allowed {repo.pyproject.parent}"],
+    )
     ran = repo.export()
     assert (ran.returncode, ran.messages) == (0, [])
     assert ran.exported() == {"UV_INDEX_CORP_USERNAME": "", "UV_INDEX_CORP_PASSWORD": "cmd-token"}

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import run, uvcreds_cmd, write_project
 from tests.security.hostile import assert_clean_stderr, credential_table, write_user_config
-from uvcreds.config import redact
+from uvcreds.urls import display
 
 ENV_SECRET = "env-secret-5b1e"
 DOT_SECRET = "dot-secret-77c0"
@@ -166,8 +166,9 @@ def test_secrets_stay_off_stderr_and_out_of_status(
         expected = 1 if failing and "export" in args else 0
         assert code == expected, (args, stderr)
         if "status" in args:
-            assert "user:****@public.example" in stdout and "user:****@public2.example" in stdout
-            assert "me:****@envpub.example" in stdout
+            # Indexes are shown without their userinfo, username included.
+            assert "https://public.example/" in stdout and "https://public2.example/" in stdout
+            assert "https://envpub.example/" in stdout and "@" not in stdout
         if "--debug" in args and "init" not in args:
             assert "uvcreds: debug: " in stderr
     for args in CHANGING:
@@ -199,10 +200,11 @@ _USERINFO = st.text(
 
 @given(user=_USERINFO.filter(lambda u: ":" not in u and "@" not in u), password=_USERINFO)
 @settings(max_examples=2000, deadline=None)
-def test_redacted_urls_show_no_password(user: str, password: str) -> None:
-    """However the password is written (`@` and `:` included), only `****` stands for it."""
+def test_shown_urls_carry_no_userinfo(user: str, password: str) -> None:
+    """However the password is written (`@` and `:` included), no part of the userinfo is
+    shown, nor the query (which may carry a token)."""
     url = f"https://{user}:{password}@host.example:8443/simple/?q=1#f"
-    assert redact(url) == f"https://{user}:****@host.example:8443/simple/?q=1#f"
+    assert display(url) == "https://host.example:8443/simple/"
 
 
 def test_status_never_shows_a_secret_with_an_expired_token(

@@ -12,7 +12,8 @@ import pytest
 
 from tests.helpers import credential, write_project, write_user_config
 from tests.shells.driver import SHELLS, Session, make_env, write_logging_uvcreds
-from uvcreds import credentials
+from uvcreds import resolve
+from uvcreds.paths import Locations
 from uvcreds.shells import SHELLS as MODULES
 
 # What a slow evaluation looks like to each shell: set A, say it started, wait (builtins
@@ -135,12 +136,13 @@ def test_a_subdirectory_without_project_files_gets_the_same_answer(tmp_path: Pat
     sub.mkdir(parents=True)
 
     def collect(cwd: Path) -> tuple[dict[str, str], list[str]]:
-        result = credentials.collect(cwd, env, warn=lambda message: None)
+        result = resolve.collect(cwd, env, Locations(env), warn=lambda message: None)
         return result.variables(), result.watched
 
     top, below = collect(project), collect(sub)
     assert below[0] == top[0] and top[0]
-    walked = [str(d / name) for d in (sub, sub.parent) for name in ("uv.toml", "pyproject.toml")]
-    assert below[1] == walked + top[1]
+    # uv looks for the nearest pyproject.toml from below, then reads from the root up.
+    walked = [str(d / "pyproject.toml") for d in (sub, sub.parent)]
+    assert sorted(below[1]) == sorted(walked + top[1])
     for module in MODULES.values():
         assert "uv.toml" in module.hook("x") and "pyproject.toml" in module.hook("x")

@@ -17,14 +17,15 @@ from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings
+from uvcreds.providers.base import Credential, HeldIn, Settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-MINTS_TOKENS = True
 KEYS = frozenset({"profile", "region", "domain", "domain-owner", "duration"})
+# They pick which domain's token is minted, and a URL that is not CodeArtifact's gets it.
+SENSITIVE = frozenset({"domain", "domain-owner", "region"})
 IDENTITY_ENV: tuple[str, ...] = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
@@ -53,6 +54,16 @@ def matches(url: str) -> bool:
     return parts.scheme == "https" and HOST.match(parts.hostname or "") is not None
 
 
+def resource(url: str) -> str | None:
+    """A CodeArtifact host names one domain of one account in one region: the token is
+    that domain's, good for any of its repositories."""
+    return urlsplit(url).hostname if matches(url) else None
+
+
+def held_in(index: Index, settings: Settings) -> HeldIn | None:
+    return None
+
+
 def fetch(index: Index, settings: Settings) -> Credential:
     domain, owner, region = _target(index, settings)
     duration = _duration(settings)
@@ -62,12 +73,18 @@ def fetch(index: Index, settings: Settings) -> Credential:
     if duration is not None:
         request["durationSeconds"] = duration
     reply = _call(index, settings, region, request)
-    return Credential(USERNAME, reply["authorizationToken"], reply["expiration"].timestamp())
+    token, expiration = reply.get("authorizationToken"), reply.get("expiration")
+    if not isinstance(token, str) or not hasattr(expiration, "timestamp"):
+        raise UvcredsError(
+            f"index {index.name!r}: CodeArtifact answered without a token or its expiry; "
+            "check AWS_ENDPOINT_URL_CODEARTIFACT or try again"
+        )
+    return Credential(USERNAME, token, expiration.timestamp())
 
 
 def _target(index: Index, settings: Settings) -> tuple[str, str | None, str | None]:
     """Domain, owner and region: from a CodeArtifact host, else from the settings."""
-    found = HOST.match(urlsplit(index.url).hostname or "")
+    found = HOST.match(urlsplit(index.display_url).hostname or "")
     if found:
         return found["domain"], found["owner"], found["region"]
     domain, owner = settings.text("domain"), settings.text("domain-owner")

@@ -24,15 +24,23 @@ from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings, find_program, run_program
+from uvcreds.providers.base import (
+    USER_SECRET,
+    VENDOR_VARIABLE,
+    Credential,
+    HeldIn,
+    Settings,
+    find_program,
+    run_program,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-MINTS_TOKENS = True
 KEYS = frozenset({"token-env", "username"})
-# Never a variable holding a PAT: these values are saved in plans, in the clear.
+SENSITIVE = frozenset({"token-env"})
+# Never a variable holding a PAT: the cache key is made of these.
 IDENTITY_ENV: tuple[str, ...] = ("AZURE_CONFIG_DIR", "ARTIFACTS_KEYRING_CREDENTIALPROVIDER_PATH")
 
 DEV_HOST = "pkgs.dev.azure.com"
@@ -63,12 +71,32 @@ def matches(url: str) -> bool:
     return VS_HOST.match(host) is not None and VS_PATH.match(parts.path) is not None
 
 
+def resource(url: str) -> str | None:
+    """The organization: a token for it may go to any of its feeds, on either host."""
+    if not matches(url):
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    found = DEV_PATH.match(parts.path) if host == DEV_HOST else VS_HOST.match(host)
+    return f"azure:{found['org'].lower()}" if found else None
+
+
+def held_in(index: Index, settings: Settings) -> HeldIn | None:
+    """A PAT is read from its variable each time, never cached; otherwise the token is."""
+    found = _pat_variable(index, settings)
+    username = settings.text("username") or DEFAULT_USERNAME
+    return HeldIn(found[0], None, username) if found else None
+
+
 def fetch(index: Index, settings: Settings) -> Credential:
     where = f"index {index.name!r}"
     username = settings.text("username") or DEFAULT_USERNAME
-    pat = _pat(index, settings)
-    if pat is not None:
-        return Credential(username, pat)  # no expires_at: never cached
+    found = _pat_variable(index, settings)
+    if found is not None:
+        variable, origin = found
+        pat = settings.secret(variable)
+        if pat:
+            return Credential(username, pat, origin=origin)  # no expires_at: never cached
     az = find_program("az", settings)
     provider = _credential_provider(settings)
     if az is None and provider is None:
@@ -83,20 +111,25 @@ def fetch(index: Index, settings: Settings) -> Credential:
     return _from_credential_provider(provider, index, where, settings)
 
 
-def _pat(index: Index, settings: Settings) -> str | None:
-    """The named variable's PAT (environment, else .env); else, for Azure's own hosts, the
-    vendor's default variables (environment only)."""
+def _pat_variable(index: Index, settings: Settings) -> tuple[str, str] | None:
+    """The variable holding a PAT and where that PAT may go: the named one (environment,
+    else .env: the user's secret); else, for Azure's own hosts, the vendor's defaults
+    (environment only)."""
     named = settings.text("token-env")
-    found = settings.secret(named) if named else None
-    defaults = DEFAULT_PAT_VARIABLES if matches(index.url) else ()
-    return found or next((settings.environ[v] for v in defaults if settings.environ.get(v)), None)
+    if named and settings.secret(named):
+        return named, USER_SECRET
+    if not matches(index.display_url):
+        return None
+    read = getattr(settings.environ, "secret", settings.environ.get)
+    default = next((v for v in DEFAULT_PAT_VARIABLES if read(v)), None)
+    return (default, VENDOR_VARIABLE) if default else None
 
 
 def _ways(index: Index, settings: Settings) -> str:
     named = settings.text("token-env")
     if named:
         pat = f"set {named} (named in {settings.origin})"
-    elif matches(index.url):
+    elif matches(index.display_url):
         pat = "set SYSTEM_ACCESSTOKEN or AZURE_DEVOPS_EXT_PAT to a PAT"
     else:
         pat = f'name a PAT variable with token-env = "VARIABLE" in {settings.origin}'
@@ -142,7 +175,8 @@ def _credential_provider(settings: Settings) -> str | None:
 
 def _from_credential_provider(exe: str, index: Index, where: str, settings: Settings) -> Credential:
     url = index.display_url
-    done = run_program([exe, "-U", index.url, "-N", "true", "-F", "Json"], settings, where)
+    # The URL without its userinfo: argv is visible to every user (ps).
+    done = run_program([exe, "-U", url, "-N", "true", "-F", "Json"], settings, where)
     if done.returncode != 0:
         raise UvcredsError(
             f"{where}: the Azure Artifacts credential provider has no credentials for {url} "

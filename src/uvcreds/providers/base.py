@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from uvcreds.config import Index
+from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
 
 if TYPE_CHECKING:
     import subprocess
 
 
+# Where a credential came from, which decides where it may go (resolve.Scope).
+MINTED = "minted"  # a vendor issued it for its own anchored host
+VENDOR_VARIABLE = "vendor variable"  # the vendor's own default variable (SYSTEM_ACCESSTOKEN)
+USER_SECRET = "user secret"  # a secret the user holds: only where a binding says
+
+
+@dataclass(frozen=True)
+class HeldIn:
+    """The variables a secret was read from, so the fast path can read it again itself."""
+
+    password_env: str
+    username_env: str | None = None
+    username: str = ""  # the literal username, when no username_env
+
+
 @dataclass(frozen=True)
 class Credential:
-    """What uv gets for one index; `expires_at` is a Unix time, or None for a secret that lasts."""
+    """What uv gets for one index; `expires_at` (a Unix time) marks a token to cache and
+    refresh, None a secret that lasts."""
 
     username: str
     password: str = field(repr=False)
     expires_at: float | None = None
+    origin: str = MINTED
 
 
 @dataclass(frozen=True)
@@ -40,12 +59,18 @@ class Settings:
         raise UvcredsError(f"{self.origin}: '{key}' must be a string")
 
     def secret(self, variable: str) -> str | None:
-        """A named secret: the environment first, then the project's .env."""
-        if variable in self.environ:
-            return self.environ[variable]
-        if self.dotenv is None or not self.dotenv.is_file():
+        """A named secret: the environment first, then the project's .env. Not recorded in
+        the plan's environment: the fast path reads it live."""
+        read = getattr(self.environ, "secret", self.environ.get)
+        value: str | None = read(variable)
+        if value is not None:
+            return value
+        if self.dotenv is None or not os.path.lexists(self.dotenv):
             return None
-        return _read_dotenv(self.dotenv).get(variable)
+        found = _read_dotenv(self.dotenv).get(variable)
+        if found is not None:
+            log("%s: read from %s", variable, self.dotenv)
+        return found
 
 
 def _read_dotenv(path: Path) -> dict[str, str | None]:
@@ -56,10 +81,10 @@ def _read_dotenv(path: Path) -> dict[str, str | None]:
 
     from dotenv import dotenv_values  # only when the environment lacks a variable
 
+    from uvcreds.files import read_bounded
+
     try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise UvcredsError(f"{path}: cannot read: {exc.strerror}") from None
+        text = read_bounded(str(path), ".env file").decode("utf-8")
     except UnicodeDecodeError:
         raise UvcredsError(f"{path}: not UTF-8 text; fix or remove it") from None
     logging.getLogger("dotenv").addHandler(logging.NullHandler())
@@ -69,11 +94,11 @@ def _read_dotenv(path: Path) -> dict[str, str | None]:
 class Provider(Protocol):
     """A vendor, or a way of finding a secret. Modules implement this; see PROVIDERS."""
 
-    # Tokens that expire, cached on disk and refreshed ahead of expiry; False for secrets
-    # the user already holds, which are read fresh each time and never written to disk.
-    MINTS_TOKENS: bool
     # The settings keys this provider reads, besides `provider`.
     KEYS: frozenset[str]
+    # Keys that run a program or say where a secret comes from or goes: in a project's own
+    # settings they count only once the project is allowed.
+    SENSITIVE: frozenset[str]
     # Environment variables that change whose token is minted (part of the cache key).
     IDENTITY_ENV: tuple[str, ...]
 
@@ -81,9 +106,28 @@ class Provider(Protocol):
         """True when the URL is unmistakably this vendor's (anchored host or path pattern)."""
         ...
 
+    def resource(self, url: str) -> str | None:
+        """The vendor resource an anchored URL names (a minted token is good for it and may
+        go to any index URL naming the same one), or None."""
+        ...
+
+    def held_in(self, index: Index, settings: Settings) -> HeldIn | None:
+        """The variables this index's secret is read from (never cached, read again live),
+        or None for a token the cache keeps."""
+        ...
+
     def fetch(self, index: Index, settings: Settings) -> Credential:
         """Get a credential, or raise UvcredsError with one line that says what to do."""
         ...
+
+
+def named_variables(settings: Settings, *, default_username: str) -> HeldIn | None:
+    """Where env and jfrog read their secret: the variables the settings name."""
+    password_env = settings.text("password-env")
+    if password_env is None:
+        return None
+    username = settings.text("username")
+    return HeldIn(password_env, settings.text("username-env"), username or default_username)
 
 
 def named_secret(index: Index, settings: Settings, *, default_username: str) -> Credential:
@@ -109,7 +153,8 @@ def named_secret(index: Index, settings: Settings, *, default_username: str) -> 
                 f"index {index.name!r}: set {username_env} (named in {settings.origin}) "
                 "in the environment or the project's .env"
             )
-    return Credential(username if username is not None else default_username, password)
+    username = username if username is not None else default_username
+    return Credential(username, password, origin=USER_SECRET)
 
 
 def find_program(name: str, settings: Settings) -> str | None:

@@ -12,15 +12,30 @@ from __future__ import annotations
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, Settings, iso_timestamp, run_program
+from uvcreds.providers.base import (
+    USER_SECRET,
+    Credential,
+    HeldIn,
+    Settings,
+    iso_timestamp,
+    run_program,
+)
 
-MINTS_TOKENS = True
 KEYS = frozenset({"command", "username"})
+SENSITIVE = frozenset({"command"})
 IDENTITY_ENV: tuple[str, ...] = ()
 
 
 def matches(url: str) -> bool:
     return False  # chosen only by configuration
+
+
+def resource(url: str) -> str | None:
+    return None  # what the program prints goes only where a binding says
+
+
+def held_in(index: Index, settings: Settings) -> HeldIn | None:
+    return None  # a token with `expires` is cached; one without is asked for each time
 
 
 def fetch(index: Index, settings: Settings) -> Credential:
@@ -32,7 +47,7 @@ def fetch(index: Index, settings: Settings) -> Credential:
         argv,
         settings,
         where,
-        extra_env={"UVCREDS_INDEX_NAME": index.name, "UVCREDS_INDEX_URL": index.url},
+        extra_env={"UVCREDS_INDEX_NAME": index.name, "UVCREDS_INDEX_URL": index.display_url},
         cwd=settings.dotenv.parent if settings.dotenv else None,
     )
     if done.returncode != 0:
@@ -49,7 +64,7 @@ def _parse(output: str, settings: Settings, where: str) -> Credential:
         password = output.rstrip("\r\n")
         if not password:
             raise UvcredsError(f"{where} printed nothing")
-        return Credential(username, password)
+        return Credential(username, password, origin=USER_SECRET)
     import json
 
     try:
@@ -62,7 +77,7 @@ def _parse(output: str, settings: Settings, where: str) -> Credential:
     user = document.get("username", username)
     if not isinstance(user, str):
         raise UvcredsError(f"{where} printed a 'username' that is not a string")
-    return Credential(user, secret, _expiry(document.get("expires"), where))
+    return Credential(user, secret, _expiry(document.get("expires"), where), USER_SECRET)
 
 
 def _expiry(value: object, where: str) -> float | None:

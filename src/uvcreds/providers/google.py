@@ -19,6 +19,7 @@ from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
 from uvcreds.providers.base import (
     Credential,
+    HeldIn,
     Settings,
     find_program,
     iso_timestamp,
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-MINTS_TOKENS = True
 KEYS: frozenset[str] = frozenset()
+SENSITIVE: frozenset[str] = frozenset()
 IDENTITY_ENV: tuple[str, ...] = (
     "GOOGLE_APPLICATION_CREDENTIALS",
     "CLOUDSDK_CONFIG",
@@ -52,6 +53,15 @@ ADC_LOGIN = "run `gcloud auth application-default login`"
 def matches(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme == "https" and HOST.match(parts.hostname or "") is not None
+
+
+def resource(url: str) -> str | None:
+    """An Artifact Registry host: Google's token may go to any index there."""
+    return urlsplit(url).hostname if matches(url) else None
+
+
+def held_in(index: Index, settings: Settings) -> HeldIn | None:
+    return None
 
 
 def fetch(index: Index, settings: Settings) -> Credential:

@@ -8,16 +8,24 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from uvcreds.config import Index
-from uvcreds.providers.base import Credential, Settings, named_secret
+from uvcreds.providers.base import Credential, HeldIn, Settings, named_secret, named_variables
 
-MINTS_TOKENS = False
 KEYS = frozenset({"username", "username-env", "password-env"})
+SENSITIVE = frozenset({"username-env", "password-env"})
 IDENTITY_ENV: tuple[str, ...] = ()
 
 
 def matches(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("https", "http") and "/artifactory/api/pypi/" in parts.path
+
+
+def resource(url: str) -> str | None:
+    return None  # a secret the user holds goes only where a binding says
+
+
+def held_in(index: Index, settings: Settings) -> HeldIn | None:
+    return named_variables(settings, default_username="")
 
 
 def fetch(index: Index, settings: Settings) -> Credential:

@@ -1,0 +1,448 @@
+"""The one pipeline: from a directory to the variables uv reads, and whether each may be set.
+
+uv sends `UV_INDEX_<V>_*` to every index whose name maps to `<V>` (DESIGN.md, "Where a
+credential may go"), so the unit of decision is the variable:
+1. discovery finds every index uv reads a variable for (config.py);
+2. each is resolved to a provider and settings (settings.py);
+3. per variable, the credential is the one of the first index that has a provider, and it
+   is exported only when its scope covers every destination of the variable: the personal
+   binding it came from, an allowed project's settings, or (for a token a vendor minted,
+   or the vendor's own default variable) the same vendor resource;
+4. the decision is saved as a plan (plan.py) for the fast path, with everything it read.
+export, hook, exec, status, refresh, logout and doctor all go through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from uvcreds import cache, envnames, plan, secure, trust, urls
+from uvcreds.config import Discovery, Index, Problem, discover
+from uvcreds.debug import log
+from uvcreds.environment import RecordingEnviron
+from uvcreds.errors import UvcredsError
+from uvcreds.paths import Locations
+from uvcreds.providers import PROVIDERS
+from uvcreds.providers.base import USER_SECRET, Credential, HeldIn
+from uvcreds.settings import Credentials, Resolved, resolve, user_config
+
+USE, DUE, FORCE = "use", "due", "force"
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a credential may be sent."""
+
+    binding: urls.Url | None = None  # below the personal `[[credential]]` url
+    project: bool = False  # anywhere the allowed project's files say
+    vendor: tuple[str, str] | None = None  # (provider, resource): that vendor resource
+
+    def covers(self, index: Index) -> bool:
+        if index.target is None:
+            return index.url_error is None  # a local path: uv sends it nothing
+        if self.project or (self.binding is not None and self.binding.covers(index.target)):
+            return True
+        if self.vendor is None:
+            return False
+        provider, resource = self.vendor
+        return PROVIDERS[provider].resource(index.display_url) == resource
+
+
+@dataclass
+class Decision:
+    """One variable pair, every index uv sends it to, and what uvcreds puts in it."""
+
+    stem: str
+    indexes: list[Resolved]  # uv's order: the settings list first
+    chosen: Resolved | None  # whose credential it is (None: no index here needs one)
+    credential: Credential | None = None
+    key: str | None = None  # the cache key, for a token the cache keeps
+    held_in: HeldIn | None = None  # the variables a secret is read from again
+    problem: str | None = None
+    due_at: float = cache.NEVER
+
+    @property
+    def username_var(self) -> str:
+        return f"UV_INDEX_{self.stem}_USERNAME"
+
+    @property
+    def password_var(self) -> str:
+        return f"UV_INDEX_{self.stem}_PASSWORD"
+
+    @property
+    def username(self) -> str:
+        """The credential's username, else one written into the chosen index URL (uv's)."""
+        assert self.credential is not None and self.chosen is not None
+        return self.credential.username or self.chosen.index.username
+
+
+@dataclass
+class Result:
+    discovery: Discovery
+    decisions: list[Decision] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    trust: str = trust.NOT_ALLOWED
+    watched: list[str] = field(default_factory=list)  # for the shells: a change means "again"
+    due_at: float = cache.NEVER
+
+    @property
+    def ok(self) -> bool:
+        return all(d.problem is None for d in self.decisions) and not any(
+            p.is_error for p in self.problems
+        )
+
+    def messages(self) -> list[str]:
+        """Every problem, one line each; never a secret."""
+        lines = [p.message for p in self.problems]
+        lines += [d.problem for d in self.decisions if d.problem is not None]
+        return list(dict.fromkeys(lines))
+
+    def variables(self) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for decision in self.decisions:
+            if decision.credential is not None and decision.problem is None:
+                values[decision.username_var] = decision.username
+                values[decision.password_var] = decision.credential.password
+        return values
+
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(r.index.name for d in self.decisions for r in d.indexes))
+
+    def publish_variables(self, name: str) -> dict[str, str]:
+        """`UV_PUBLISH_*` so `uv publish` and `uv publish --index NAME` upload there.
+
+        The target is named by UV_PUBLISH_INDEX, not UV_PUBLISH_URL: uv refuses
+        UV_PUBLISH_URL together with `--index`. An index without a `publish-url` is refused,
+        or a plain `uv publish` would offer its credential to PyPI; so is a publish-url the
+        credential's scope does not cover, off the index's own host.
+        """
+        for decision in self.decisions:
+            index = next((r.index for r in decision.indexes if r.index.name == name), None)
+            if index is None:
+                continue
+            if decision.credential is None or decision.problem is not None:
+                raise UvcredsError(decision.problem or f"index {name!r} needs no credentials")
+            if not index.publish_url:
+                raise UvcredsError(
+                    f"--publish {name}: the index has no publish-url in {index.source}; "
+                    "add one, so the credential goes nowhere else"
+                )
+            # The user's own files (user or system uv.toml, UV_INDEX) and an allowed project's
+            # may say where to publish.
+            trusted = Path(index.source) not in self.discovery.project_reads
+            if not (trusted or self.trust == trust.ALLOWED):
+                _check_publish_target(decision, index, self.discovery.trust_dir)
+            return {
+                "UV_PUBLISH_USERNAME": decision.username,
+                "UV_PUBLISH_PASSWORD": decision.credential.password,
+                "UV_PUBLISH_INDEX": name,
+            }
+        known = ", ".join(self.names()) or "none"
+        raise UvcredsError(f"--publish {name}: no index named {name!r} here (found: {known})")
+
+
+def _check_publish_target(decision: Decision, index: Index, project: Path) -> None:
+    assert index.publish_url is not None and decision.chosen is not None
+    try:
+        target = urls.parse(index.publish_url)
+    except urls.UrlError as exc:
+        raise UvcredsError(
+            f"--publish {index.name}: its publish-url ({index.source}) does not parse ({exc})"
+        ) from None
+    publish = Index(index.name, index.publish_url, index.source, target=target)
+    same_host = target is not None and index.target is not None
+    same_host = same_host and target.origin == index.target.origin  # type: ignore[union-attr]
+    if same_host or scope_of(decision.chosen, decision.credential).covers(publish):
+        return
+    raise UvcredsError(
+        f"--publish {index.name}: its publish-url {publish.display_url} ({index.source}) is on "
+        "another host than its url and not bound to its credential; if that is right, bind it "
+        f"in your config or run `uvcreds allow {project}`"
+    )
+
+
+def scope_of(chosen: Resolved, credential: Credential | None) -> Scope:
+    """Where this credential may go; before it is fetched (None), the widest it could get."""
+    vendor = None
+    provider = chosen.provider_module
+    resource = provider.resource(chosen.index.display_url) if provider is not None else None
+    if resource is not None and (credential is None or credential.origin != USER_SECRET):
+        vendor = (str(chosen.provider), resource)
+    return Scope(chosen.binding, chosen.project_bound, vendor)
+
+
+def cache_key(item: Resolved) -> str:
+    """Whose token this is: provider, URL, settings and the environment that picks the identity."""
+    provider = PROVIDERS[item.provider or ""]
+    identity = {
+        "provider": item.provider,
+        "url": item.index.display_url,
+        "settings": {k: str(v) for k, v in sorted(item.settings.values.items())},
+        "env": {name: item.settings.environ.get(name) for name in provider.IDENTITY_ENV},
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+def plan_decisions(
+    cwd: Path,
+    environ: Mapping[str, str],
+    locations: Locations,
+    *,
+    script: Path | None = None,
+) -> tuple[Result, RecordingEnviron]:
+    """Steps 1 to 3 without fetching anything: what status, logout and doctor show."""
+    recorded = RecordingEnviron(environ)
+    discovery = discover(cwd, recorded, script=script)
+    result = Result(discovery, problems=list(discovery.problems))
+    try:
+        credentials = user_config(Path(locations.config_file))
+    except UvcredsError as exc:
+        result.problems.append(Problem(f"{exc}; your [[credential]] bindings are not used"))
+        credentials = Credentials(Path(locations.config_file), [])
+    result.trust = trust.state(discovery, locations.data_dir)
+    resolved, problems = resolve(discovery, recorded, credentials, result.trust)
+    result.problems.extend(problems)
+    result.decisions = [_decision(stem, items) for stem, items in _by_variable(resolved).items()]
+    result.watched = _watched(discovery, locations)
+    return result, recorded
+
+
+def collect(
+    cwd: Path,
+    environ: Mapping[str, str],
+    locations: Locations,
+    *,
+    script: Path | None = None,
+    refresh: str = USE,
+    names: set[str] | None = None,
+    warn: Warn,
+) -> Result:
+    """Credentials for every variable at cwd, and the plan saved for the fast path.
+
+    `refresh`: USE takes a usable cached token (starting a background refresh when it is due),
+    DUE fetches the tokens of `names` (all when None) that are still due once the lock is
+    held, FORCE fetches them anew whatever the cache holds.
+    """
+    started_ns = time.time_ns()
+    result, recorded = plan_decisions(cwd, environ, locations, script=script)
+    directory = _usable_cache(locations, result)
+    to_fetch = [d for d in result.decisions if d.chosen is not None and d.problem is None]
+    tokens: dict[str, cache.Entry] = {}
+    if directory is not None and any(d.held_in is None for d in to_fetch):
+        tokens, warning = cache.load(directory)
+        if warning:
+            result.problems.append(Problem(warning, is_error=False))
+    due_keys: list[str] = []
+    for decision in to_fetch:
+        assert decision.chosen is not None
+        wanted = names is None or any(r.index.name in names for r in decision.indexes)
+        mode = refresh if wanted else USE
+        try:
+            _obtain(decision, tokens, recorded, directory, mode, due_keys, warn)
+        except UvcredsError as exc:
+            decision.problem = str(exc)
+            continue
+        decision.problem = _blocked(decision, scope_of(decision.chosen, decision.credential))
+        result.due_at = min(result.due_at, decision.due_at)
+    if due_keys:
+        _refresh_in_background(cwd, script, environ)
+    if result.ok and not result.problems and directory is not None:
+        built = plan.build(cwd, script, result, recorded.digests(), started_ns)
+        refused = plan.save(built, locations)
+        if refused:
+            warn(f"{refused}; plans are not kept, so every run takes the slow path")
+    return result
+
+
+def _usable_cache(locations: Locations, result: Result) -> str | None:
+    """The cache directory, or None (and a warning) when another user could read or plant
+    files in it: then it is neither read nor written, and tokens are minted and not kept."""
+    try:
+        secure.check_directory(locations.cache_dir, cache.WHAT)
+    except UvcredsError as exc:
+        result.problems.append(Problem(f"{exc}; nothing is kept there", is_error=False))
+        return None
+    return locations.cache_dir
+
+
+def _by_variable(resolved: list[Resolved]) -> dict[str, list[Resolved]]:
+    groups: dict[str, list[Resolved]] = {}
+    for item in resolved:
+        groups.setdefault(envnames.env_stem(item.index.name), []).append(item)
+    return groups
+
+
+def _decision(stem: str, items: list[Resolved]) -> Decision:
+    """Whose credential goes into the variable, and whether it can: the first index with a
+    provider is chosen; an error on it, or a destination its widest scope cannot cover,
+    means nothing is exported (and nothing is fetched)."""
+    failed = next((i for i in items if i.problem is not None), None)
+    chosen = next((i for i in items if i.provider is not None), None)
+    decision = Decision(stem, items, chosen)
+    if failed is not None:
+        decision.problem = failed.problem
+    elif chosen is not None and chosen.provider_module is not None:
+        decision.problem = _blocked(decision, scope_of(chosen, None))
+        try:
+            decision.held_in = chosen.provider_module.held_in(chosen.index, chosen.settings)
+        except UvcredsError as exc:
+            decision.problem = str(exc)
+    return decision
+
+
+def _blocked(decision: Decision, scope: Scope) -> str | None:
+    """One line naming the first destination `scope` does not cover, or None."""
+    assert decision.chosen is not None
+    chosen = decision.chosen.index
+    for item in decision.indexes:
+        if item is decision.chosen or scope.covers(item.index):
+            continue  # the chosen index's own credential: the provider says if it has none
+        other = item.index
+        where = (
+            "an index of the same name" if other.name == chosen.name else f"index {other.name!r}"
+        )
+        return (
+            f"{decision.password_var} is not exported: uv would also send it to {where} at "
+            f"{other.display_url} (defined in {other.source}), where the credential of index "
+            f"{chosen.name!r} is not bound; rename that index, or bind its URL in your config"
+        )
+    return None
+
+
+def _obtain(
+    decision: Decision,
+    tokens: dict[str, cache.Entry],
+    environ: RecordingEnviron,
+    directory: str | None,
+    mode: str,
+    due_keys: list[str],
+    warn: Warn,
+) -> None:
+    """The chosen index's credential: read from its variables, or from the cache (None: a
+    cache that cannot be used), or fetched."""
+    item = decision.chosen
+    assert item is not None and item.provider is not None
+    provider = PROVIDERS[item.provider]
+    log(
+        "index %r: %s, provider %s, settings from %s",
+        item.index.name,
+        item.index.display_url,
+        item.provider,
+        item.settings.origin,
+    )
+    describe = {"index": item.index.name, "url": item.index.display_url, "provider": item.provider}
+    if decision.held_in is not None:  # the user's own secret, as they set it
+        decision.credential = provider.fetch(item.index, item.settings)
+        return
+    key = decision.key = cache_key(item)
+    entry = tokens.get(key)
+    now = time.time()
+    if mode == USE and entry is not None and cache.usable(entry, now):
+        log("index %r: cached token, due %s", item.index.name, cache.due(entry, now))
+        if cache.due(entry, now):
+            due_keys.append(key)
+        decision.credential = Credential(entry["username"], entry["password"], entry["expires_at"])
+        decision.due_at = float(entry["due_at"])
+        return
+    log("index %r: fetching (%s)", item.index.name, mode)
+    credential = cache.obtain(
+        directory,
+        key,
+        describe,
+        lambda: validated(provider.fetch(item.index, item.settings), describe),
+        force=mode == FORCE,
+        wait=cache.timeout(environ),
+        warn=warn,
+    )
+    decision.credential = credential
+    if credential.expires_at is not None:
+        decision.due_at = cache.due_at(time.time(), credential.expires_at)
+
+
+def validated(credential: Credential, describe: Mapping[str, str]) -> Credential:
+    """A vendor's (or a program's) answer, checked before anything is cached or exported:
+    text uv can send, and for a token, an expiry still more than a minute away."""
+    where = f"index {describe['index']!r}: {describe['provider']} gave"
+    for what, text in (("username", credential.username), ("token", credential.password)):
+        if not isinstance(text, str) or (what == "token" and not text):
+            raise UvcredsError(f"{where} no {what}; nothing is exported")
+        if any(c in text for c in "\0\r\n") or not _utf8(text):
+            raise UvcredsError(f"{where} a {what} uv cannot send; nothing is exported")
+    if ":" in credential.username:
+        raise UvcredsError(f"{where} a username with ':', which Basic auth cannot carry")
+    expires = credential.expires_at
+    if expires is not None:
+        left = expires - time.time()
+        if not expires < 1e11:  # NaN, infinite, or past what the cache can hold
+            raise UvcredsError(f"{where} a token with an impossible expiry; nothing is exported")
+        if left < cache.EXPORT_MARGIN:
+            state = "already expired" if left <= 0 else f"expiring in {left:.0f}s"
+            raise UvcredsError(f"{where} a token {state}; nothing is exported")
+    return credential
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _watched(discovery: Discovery, locations: Locations) -> list[str]:
+    """What a plan depends on: discovery's paths, the user config, the trust records and
+    the project's .env (whether they exist yet or not)."""
+    extra = [locations.config_file, *trust.records(discovery, locations.data_dir)]
+    extra.append(str(discovery.trust_dir / ".env"))
+    return list(dict.fromkeys([*discovery.watched, *extra]))
+
+
+def _refresh_in_background(cwd: Path, script: Path | None, environ: Mapping[str, str]) -> None:
+    """Start a detached `uvcreds refresh --due` so this run prints the still-valid token now."""
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "uvcreds", "refresh", "--due"]
+    if script is not None:
+        argv += ["--script", str(script)]
+    try:
+        subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(environ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        pass  # the token is still valid; the next run starts the refresh again
+
+
+def token_state(decision: Decision, tokens: Mapping[str, cache.Entry]) -> tuple[str, float | None]:
+    """For status: fresh / refresh due / expired / none, and when it expires."""
+    if decision.chosen is None:
+        return "none needed", None
+    if decision.held_in is not None:
+        held = decision.chosen.settings.secret(decision.held_in.password_env) is not None
+        return f"secret from {decision.held_in.password_env} ({'set' if held else 'missing'})", None
+    entry = tokens.get(cache_key(decision.chosen))
+    if entry is None:
+        return "none", None
+    now = time.time()
+    expires = float(entry["expires_at"])
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires))
+    state = (
+        "expired"
+        if not cache.usable(entry, now)
+        else "refresh due"
+        if cache.due(entry, now)
+        else "fresh"
+    )
+    return f"{state}, expires {when}", expires
