@@ -8,11 +8,19 @@ import sys
 
 
 def main() -> int:
+    try:
+        return _main()
+    except KeyboardInterrupt:  # Ctrl-C while a vendor is slow: one line, no second wait
+        sys.stderr.write("uvcreds: interrupted\n")
+        return 130
+
+
+def _main() -> int:
     from uvcreds.hook import fast_command, run_fast
 
     try:
         status = run_fast(sys.argv[1:], os.environ)
-    except Exception:
+    except (OSError, ValueError, UnicodeError, KeyError, TypeError):
         status = None  # the full path will meet the same problem and say it properly
     if status is not None:
         return status

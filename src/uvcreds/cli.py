@@ -25,7 +25,7 @@ _out = commands.write
 
 
 class _Group(click.Group):
-    """Shows a UvcredsError as one `uvcreds: …` line with exit status 1, no traceback."""
+    """Shows a UvcredsError as one `uvcreds: …` line with its exit status, no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -33,6 +33,9 @@ class _Group(click.Group):
         except UvcredsError as exc:
             _warn(str(exc))
             ctx.exit(exc.status)
+        except KeyboardInterrupt:  # not click's "Aborted!": one line, the shell's status
+            _warn("interrupted")
+            ctx.exit(130)
 
 
 def _collect(script: Path | None = None, **kwargs: Any) -> resolve.Result:

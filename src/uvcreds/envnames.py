@@ -21,6 +21,22 @@ def env_stem(name: str) -> str:
     return "".join(c.upper() if c.isascii() and c.isalnum() else "_" for c in name)
 
 
+_STEM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+# The other variables uvcreds itself sets.
+OWN_VARIABLES = frozenset({"UV_PUBLISH_USERNAME", "UV_PUBLISH_PASSWORD", "UV_PUBLISH_INDEX"})
+
+
+def is_own_variable(name: str) -> bool:
+    """Whether uvcreds could have formed this variable name: a shell state or plan naming
+    anything else (`X;touch pwned;#`) is data from someone else, never printed."""
+    if name in OWN_VARIABLES:
+        return True
+    for suffix in ("_USERNAME", "_PASSWORD"):
+        if name.startswith("UV_INDEX_") and name.endswith(suffix):
+            return all(c in _STEM_CHARS for c in name[len("UV_INDEX_") : -len(suffix)])
+    return False
+
+
 def username_var(name: str) -> str:
     return f"UV_INDEX_{env_stem(name)}_USERNAME"
 

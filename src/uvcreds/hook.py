@@ -16,6 +16,7 @@ import time
 import zlib
 
 from uvcreds import cache, fastjson, plan, secure
+from uvcreds.envnames import is_own_variable
 from uvcreds.errors import UvcredsError
 from uvcreds.formats import FORMATS
 from uvcreds.formats import render as render_format
@@ -172,11 +173,19 @@ def respond(
 
 
 def _read_state(environ: Mapping[str, str]) -> dict[str, object]:
+    """This shell's state; anything that is not the shape uvcreds writes, with variable
+    names uvcreds forms, is dropped whole (the environment is anyone's to set)."""
     try:
         state = fastjson.loads(environ.get(STATE_VAR, "{}"))
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
-    if not isinstance(state, dict) or not isinstance(state.get("prev", {}), dict):
+    if not isinstance(state, dict):
+        return {}
+    previous = state.get("prev", {})
+    if not isinstance(previous, dict) or not all(
+        is_own_variable(name) and (value is None or isinstance(value, str))
+        for name, value in previous.items()
+    ):
         return {}
     return state
 

@@ -51,7 +51,7 @@ class Scope:
         if self.vendor is None:
             return False
         provider, resource = self.vendor
-        return PROVIDERS[provider].resource(index.display_url) == resource
+        return PROVIDERS[provider].resource(index.target) == resource
 
 
 @dataclass
@@ -171,7 +171,8 @@ def scope_of(chosen: Resolved, credential: Credential | None) -> Scope:
     """Where this credential may go; before it is fetched (None), the widest it could get."""
     vendor = None
     provider = chosen.provider_module
-    resource = provider.resource(chosen.index.display_url) if provider is not None else None
+    target = chosen.index.target
+    resource = provider.resource(target) if provider is not None and target else None
     if resource is not None and (credential is None or credential.origin != USER_SECRET):
         vendor = (str(chosen.provider), resource)
     return Scope(chosen.binding, chosen.project_bound, vendor)

@@ -109,13 +109,12 @@ def _resolve_one(
     trust_state: str,
 ) -> tuple[Resolved, list[str]]:
     """The index resolved, and the team keys left out because the project is not allowed."""
-    url = index.display_url
     binding, personal = _longest_prefix(index, credentials)
     team_path, team = tables.get(index.name, (None, {}))
     personal_origin = f"{credentials.path} ([[credential]] {binding})"
     team_origin = f"{team_path} ([tool.uvcreds.index.{index.name}])"
     allowed = trust_state == trust.ALLOWED
-    detected = detect(url)
+    detected = detect(index.target)
     team_provider = _provider_name(team, team_origin)
     ignored: set[str] = set()
     if team_provider is not None and team_provider != detected and not allowed:

@@ -13,6 +13,7 @@ from tests.fakes.codeartifact import CodeArtifactFake
 from tests.fakes.index import FakeIndex
 from tests.helpers import run
 from uvcreds.providers import aws, detect
+from uvcreds.urls import parse
 
 CODEARTIFACT_URL = (
     "https://my-dom-123456789012.d.codeartifact.us-west-2.amazonaws.com/pypi/repo/simple/"
@@ -53,8 +54,10 @@ def aws_env(
     ],
 )
 def test_only_anchored_codeartifact_hosts_match(url: str, expected: bool) -> None:
-    assert aws.matches(url) is expected
-    assert (detect(url) == "aws") is expected
+    parsed = parse(url)
+    assert parsed is not None
+    assert aws.matches(parsed) is expected
+    assert (detect(parsed) == "aws") is expected
 
 
 def test_a_codeartifact_url_gets_a_token_for_its_domain_owner_and_region(

@@ -13,6 +13,7 @@ from tests.driver import Project, assert_fails_with
 from tests.fakes.bin import AZURE_DEVOPS_RESOURCE, FakeBinDir, response
 from tests.fakes.index import FakeIndex
 from uvcreds.providers import azure, detect
+from uvcreds.urls import parse
 
 FEED_URL = "https://pkgs.dev.azure.com/myorg/myproject/_packaging/feed/pypi/simple/"
 NO_WAY = (
@@ -45,8 +46,10 @@ def bare_env(isolated_env: dict[str, str], fake_bin_dir: FakeBinDir) -> dict[str
     ],
 )
 def test_only_anchored_azure_artifacts_urls_match(url: str, expected: bool) -> None:
-    assert azure.matches(url) is expected
-    assert (detect(url) == "azure") is expected
+    parsed = parse(url)
+    assert parsed is not None
+    assert azure.matches(parsed) is expected
+    assert (detect(parsed) == "azure") is expected
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from tests.fakes.bin import FakeBinDir
 from tests.fakes.google import CLOUD_PLATFORM, GoogleFake
 from tests.fakes.index import FakeIndex
 from uvcreds.providers import detect, google
+from uvcreds.urls import parse
 
 GAR_URL = "https://europe-west1-python.pkg.dev/my-project/my-repo/simple/"
 LOGIN = "run `gcloud auth application-default login`"
@@ -30,8 +31,10 @@ LOGIN = "run `gcloud auth application-default login`"
     ],
 )
 def test_only_anchored_artifact_registry_hosts_match(url: str, expected: bool) -> None:
-    assert google.matches(url) is expected
-    assert (detect(url) == "google") is expected
+    parsed = parse(url)
+    assert parsed is not None
+    assert google.matches(parsed) is expected
+    assert (detect(parsed) == "google") is expected
 
 
 @pytest.mark.parametrize(

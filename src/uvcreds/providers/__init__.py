@@ -5,6 +5,7 @@ from __future__ import annotations
 from uvcreds.errors import UvcredsError
 from uvcreds.providers import aws, azure, command, env, google, jfrog
 from uvcreds.providers.base import Provider
+from uvcreds.urls import Url
 
 PROVIDERS: dict[str, Provider] = {
     "aws": aws,
@@ -16,8 +17,10 @@ PROVIDERS: dict[str, Provider] = {
 }
 
 
-def detect(url: str) -> str | None:
-    """The provider whose anchored URL pattern matches, if any."""
+def detect(url: Url | None) -> str | None:
+    """The provider whose anchored URL pattern matches, if any (none for a local path)."""
+    if url is None:
+        return None
     return next((name for name, provider in PROVIDERS.items() if provider.matches(url)), None)
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
 from uvcreds.providers.base import Credential, HeldIn, Settings
+from uvcreds.urls import Url
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,15 +50,14 @@ USERNAME = "aws"
 MIN_DURATION, MAX_DURATION = 900, 43200
 
 
-def matches(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme == "https" and HOST.match(parts.hostname or "") is not None
+def matches(url: Url) -> bool:
+    return url.scheme == "https" and HOST.match(url.host) is not None
 
 
-def resource(url: str) -> str | None:
+def resource(url: Url) -> str | None:
     """A CodeArtifact host names one domain of one account in one region: the token is
     that domain's, good for any of its repositories."""
-    return urlsplit(url).hostname if matches(url) else None
+    return url.host if matches(url) else None
 
 
 def held_in(index: Index, settings: Settings) -> HeldIn | None:
@@ -84,7 +84,7 @@ def fetch(index: Index, settings: Settings) -> Credential:
 
 def _target(index: Index, settings: Settings) -> tuple[str, str | None, str | None]:
     """Domain, owner and region: from a CodeArtifact host, else from the settings."""
-    found = HOST.match(urlsplit(index.display_url).hostname or "")
+    found = HOST.match(index.target.host) if index.target is not None else None
     if found:
         return found["domain"], found["owner"], found["region"]
     domain, owner = settings.text("domain"), settings.text("domain-owner")
@@ -160,11 +160,20 @@ def _explain(exc: Exception, request: dict[str, Any], profile: str | None, url: 
         return f"the AWS SSO session{of} has expired; {login}"
     if isinstance(exc, (e.EndpointConnectionError, e.ConnectTimeoutError)):
         parts = urlsplit(str(getattr(exc, "kwargs", {}).get("endpoint_url", "")))
-        endpoint = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "CodeArtifact"
+        port = f":{parts.port}" if _port(parts) else ""
+        endpoint = f"{parts.scheme}://{parts.hostname}{port}" if parts.hostname else "CodeArtifact"
         return f"cannot reach {endpoint}; check the network (or AWS_ENDPOINT_URL_CODEARTIFACT)"
     if isinstance(exc, e.ReadTimeoutError):
         return "CodeArtifact did not answer in time; try again"
     return f"AWS: {_one_line(str(exc))}"
+
+
+def _port(parts: Any) -> int | None:
+    """The endpoint's port, never its userinfo (a URL may carry credentials)."""
+    try:
+        return int(parts.port) if parts.port else None
+    except ValueError:
+        return None
 
 
 def _client_error(code: str, request: dict[str, Any], who: str) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
@@ -33,6 +32,7 @@ from uvcreds.providers.base import (
     find_program,
     run_program,
 )
+from uvcreds.urls import Url
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,24 +61,26 @@ CREDPROVIDER_LIFETIME = 3600.0
 DEFAULT_USERNAME = "uvcreds"
 
 
-def matches(url: str) -> bool:
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme != "https":
+def matches(url: Url) -> bool:
+    if url.scheme != "https":
         return False
-    if host == DEV_HOST:
-        return DEV_PATH.match(parts.path) is not None
-    return VS_HOST.match(host) is not None and VS_PATH.match(parts.path) is not None
+    path = "/" + "/".join(url.path)
+    if url.host == DEV_HOST:
+        return DEV_PATH.match(path) is not None
+    return VS_HOST.match(url.host) is not None and VS_PATH.match(path) is not None
 
 
-def resource(url: str) -> str | None:
+def resource(url: Url) -> str | None:
     """The organization: a token for it may go to any of its feeds, on either host."""
     if not matches(url):
         return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    found = DEV_PATH.match(parts.path) if host == DEV_HOST else VS_HOST.match(host)
+    path = "/" + "/".join(url.path)
+    found = DEV_PATH.match(path) if url.host == DEV_HOST else VS_HOST.match(url.host)
     return f"azure:{found['org'].lower()}" if found else None
+
+
+def _is_azure(index: Index) -> bool:
+    return index.target is not None and matches(index.target)
 
 
 def held_in(index: Index, settings: Settings) -> HeldIn | None:
@@ -118,7 +120,7 @@ def _pat_variable(index: Index, settings: Settings) -> tuple[str, str] | None:
     named = settings.text("token-env")
     if named and settings.secret(named):
         return named, USER_SECRET
-    if not matches(index.display_url):
+    if not _is_azure(index):
         return None
     read = getattr(settings.environ, "secret", settings.environ.get)
     default = next((v for v in DEFAULT_PAT_VARIABLES if read(v)), None)
@@ -129,7 +131,7 @@ def _ways(index: Index, settings: Settings) -> str:
     named = settings.text("token-env")
     if named:
         pat = f"set {named} (named in {settings.origin})"
-    elif matches(index.display_url):
+    elif _is_azure(index):
         pat = "set SYSTEM_ACCESSTOKEN or AZURE_DEVOPS_EXT_PAT to a PAT"
     else:
         pat = f'name a PAT variable with token-env = "VARIABLE" in {settings.origin}'

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from uvcreds.config import Index
 from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
+from uvcreds.urls import Url
 
 if TYPE_CHECKING:
     import subprocess
@@ -102,11 +103,11 @@ class Provider(Protocol):
     # Environment variables that change whose token is minted (part of the cache key).
     IDENTITY_ENV: tuple[str, ...]
 
-    def matches(self, url: str) -> bool:
+    def matches(self, url: Url) -> bool:
         """True when the URL is unmistakably this vendor's (anchored host or path pattern)."""
         ...
 
-    def resource(self, url: str) -> str | None:
+    def resource(self, url: Url) -> str | None:
         """The vendor resource an anchored URL names (a minted token is good for it and may
         go to any index URL naming the same one), or None."""
         ...

@@ -20,17 +20,18 @@ from uvcreds.providers.base import (
     iso_timestamp,
     run_program,
 )
+from uvcreds.urls import Url
 
 KEYS = frozenset({"command", "username"})
 SENSITIVE = frozenset({"command"})
 IDENTITY_ENV: tuple[str, ...] = ()
 
 
-def matches(url: str) -> bool:
+def matches(url: Url) -> bool:
     return False  # chosen only by configuration
 
 
-def resource(url: str) -> str | None:
+def resource(url: Url) -> str | None:
     return None  # what the program prints goes only where a binding says
 
 

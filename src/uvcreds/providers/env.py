@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from uvcreds.config import Index
 from uvcreds.providers.base import Credential, HeldIn, Settings, named_secret, named_variables
+from uvcreds.urls import Url
 
 KEYS = frozenset({"username", "username-env", "password-env"})
 SENSITIVE = frozenset({"username-env", "password-env"})
 IDENTITY_ENV: tuple[str, ...] = ()
 
 
-def matches(url: str) -> bool:
+def matches(url: Url) -> bool:
     return False  # chosen only by configuration
 
 
-def resource(url: str) -> str | None:
+def resource(url: Url) -> str | None:
     return None  # a secret the user holds goes only where a binding says
 
 

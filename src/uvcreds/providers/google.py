@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
@@ -25,6 +24,7 @@ from uvcreds.providers.base import (
     iso_timestamp,
     run_program,
 )
+from uvcreds.urls import Url
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,14 +50,13 @@ ASSUMED_LIFETIME = 1800.0
 ADC_LOGIN = "run `gcloud auth application-default login`"
 
 
-def matches(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme == "https" and HOST.match(parts.hostname or "") is not None
+def matches(url: Url) -> bool:
+    return url.scheme == "https" and HOST.match(url.host) is not None
 
 
-def resource(url: str) -> str | None:
+def resource(url: Url) -> str | None:
     """An Artifact Registry host: Google's token may go to any index there."""
-    return urlsplit(url).hostname if matches(url) else None
+    return url.host if matches(url) else None
 
 
 def held_in(index: Index, settings: Settings) -> HeldIn | None:

@@ -5,22 +5,21 @@ An access token must go with an *empty* username: `__token__` is answered with 4
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from uvcreds.config import Index
 from uvcreds.providers.base import Credential, HeldIn, Settings, named_secret, named_variables
+from uvcreds.urls import Url
 
 KEYS = frozenset({"username", "username-env", "password-env"})
 SENSITIVE = frozenset({"username-env", "password-env"})
 IDENTITY_ENV: tuple[str, ...] = ()
 
 
-def matches(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("https", "http") and "/artifactory/api/pypi/" in parts.path
+def matches(url: Url) -> bool:
+    segments = url.path
+    return any(segments[i : i + 3] == ("artifactory", "api", "pypi") for i in range(len(segments)))
 
 
-def resource(url: str) -> str | None:
+def resource(url: Url) -> str | None:
     return None  # a secret the user holds goes only where a binding says
 
 
