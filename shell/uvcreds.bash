@@ -1,21 +1,31 @@
 # uvcreds for bash 4.2+: put `eval "$(uvcreds init bash)"` at the end of ~/.bashrc.
 #
 # Before each prompt, `uvcreds hook bash` runs only when something changed since it last
-# ran; the variables it leaves (__uvcreds_dir, _stamp, _due, _watch) say what would be a
-# change. A prompt where nothing changed costs a few stat calls and no process at all.
+# ran; the variables it leaves (__uvcreds_dir, _stamp, _due, _watch, _vars) say what would
+# be a change. A prompt where nothing changed costs a few stat calls and no process at all.
+
+# Each watched variable as this shell has it: set or not, and its value (never exported).
+__uvcreds_values() {
+  local v
+  __uvcreds_seen=()
+  for v in "${__uvcreds_vars[@]}"; do __uvcreds_seen+=("${!v+set}:${!v-}"); done
+}
 
 # Status 0 when uvcreds must run again. Builtins only: $(...) would fork.
 __uvcreds_stale() {
   [[ -n ${__uvcreds_stamp-} && -e $__uvcreds_stamp ]] || return 0  # first run, or a subshell took the stamp
-  local now=${EPOCHSECONDS-} f d=$PWD
+  local now=${EPOCHSECONDS-} f d=$PWD before=("${__uvcreds_seen[@]}")
   [[ -n $now ]] || printf -v now '%(%s)T' -1 2>/dev/null  # bash < 5.0
-  [[ -n $now ]] && (( now < __uvcreds_due )) || return 0  # a token falls due (no clock before bash 4.2: always)
+  [[ -n $now ]] && (( now < __uvcreds_due )) || return 0  # a token falls due, or a retry
   for f in "${__uvcreds_watch[@]}"; do
-    [[ $f -nt $__uvcreds_stamp ]] && return 0  # created or edited since
+    [[ $f -nt $__uvcreds_stamp ]] && return 0  # created, edited or replaced since
   done
   for f in "${__uvcreds_had[@]}"; do
     [[ -e $f ]] || return 0  # deleted since
   done
+  __uvcreds_values  # a secret a binding names set, changed or unset since:
+  (( ${#__uvcreds_seen[@]} == ${#before[@]} )) || return 0
+  for f in "${!before[@]}"; do [[ ${before[f]} == "${__uvcreds_seen[f]}" ]] || return 0; done
   # uv reads its settings from the nearest directory with uv.toml or pyproject.toml, so a
   # subdirectory without them (and not a symlink, as uvcreds walks real paths) is the same.
   [[ $d == "$__uvcreds_dir" || $d == "${__uvcreds_dir%/}"/* ]] || return 0
@@ -28,13 +38,20 @@ __uvcreds_stale() {
 
 __uvcreds_hook() {
   local status=$? out int_trap f
+  [[ -n ${__uvcreds_off-} ]] && return $status
   if __uvcreds_stale; then
-    out=$(@UVCREDS_EXE@ hook bash)
+    if [[ ! -x @UVCREDS_EXE@ ]]; then  # uninstalled: say it once, then stand down
+      printf 'uvcreds: %s is gone; the hook is off until `uvcreds init bash` runs again\n' @UVCREDS_EXE@ >&2
+      __uvcreds_off=1
+      return $status
+    fi
+    out=$(@UVCREDS_EXE@ hook bash ${__uvcreds_keyring:+--keyring})
     int_trap=$(trap -p SIGINT)
     trap -- '' SIGINT  # Ctrl-C must not leave the variables half set
     eval "$out"
     __uvcreds_had=()
     for f in "${__uvcreds_watch[@]}"; do [[ -e $f ]] && __uvcreds_had+=("$f"); done
+    __uvcreds_values
     trap - SIGINT
     eval "$int_trap"
   fi
@@ -45,6 +62,7 @@ __uvcreds_hook() {
 # an assignment without a subscript changes element 0, which runs first: the same code works.
 __uvcreds_install() {
   local IFS=';'  # joins the array form with ';' for the test
+  unset __uvcreds_off
   [[ ";${PROMPT_COMMAND[*]-};" == *";__uvcreds_hook;"* ]] && return
   PROMPT_COMMAND="__uvcreds_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 }

@@ -5,8 +5,17 @@
 # changed since it last ran; the variables it leaves ($global:__uvcreds_dir, _stamp, _due,
 # _watch) say what would be a change. Otherwise only .NET calls run: no process at all.
 
+$global:__uvcreds_off = $false  # init again after an uninstall turns the hook back on
 if (-not (Test-Path variable:global:__uvcreds_installed)) {
     $global:__uvcreds_installed = $true
+
+    # Each watched variable as this shell has it: set or not, and its value.
+    function global:__uvcreds_values {
+        $global:__uvcreds_seen = @($global:__uvcreds_vars | ForEach-Object {
+            $value = [Environment]::GetEnvironmentVariable($_)
+            if ($null -eq $value) { ':' } else { "set:$value" }
+        })
+    }
 
     # $true when uvcreds must run again.
     function global:__uvcreds_stale {
@@ -21,6 +30,9 @@ if (-not (Test-Path variable:global:__uvcreds_installed)) {
         foreach ($f in $global:__uvcreds_had) {
             if (-not [IO.File]::Exists($f)) { return $true }  # deleted since
         }
+        $before = @($global:__uvcreds_seen)
+        __uvcreds_values  # a secret a binding names set, changed or unset since:
+        if (Compare-Object $before @($global:__uvcreds_seen) -SyncWindow 0) { return $true }
         # uv reads its settings from the nearest directory with uv.toml or pyproject.toml, so a
         # subdirectory without them (and not a link, as uvcreds walks real paths) is the same.
         $case = if ($IsWindows) { [StringComparison]::OrdinalIgnoreCase } else { [StringComparison]::Ordinal }
@@ -38,18 +50,24 @@ if (-not (Test-Path variable:global:__uvcreds_installed)) {
     }
 
     function global:__uvcreds_hook {
-        if (-not (__uvcreds_stale)) { return }
+        if ($global:__uvcreds_off -or -not (__uvcreds_stale)) { return }
+        if (-not (Test-Path -LiteralPath @UVCREDS_EXE@ -PathType Leaf)) {  # uninstalled: once
+            [Console]::Error.WriteLine("uvcreds: $(@UVCREDS_EXE@) is gone; the hook is off until ``uvcreds init pwsh`` runs again")
+            $global:__uvcreds_off = $true
+            return
+        }
         $exitCode = $global:LASTEXITCODE  # the user's prompt sees the command's, not ours
         # Both console settings throw without a console: then they stay as they are.
         $encoding = [Console]::OutputEncoding
         $ctrlC = $null
         try {
             try { [Console]::OutputEncoding = [Text.UTF8Encoding]::new() } catch { }  # uvcreds writes UTF-8
-            $out = (& @UVCREDS_EXE@ hook pwsh) -join [Environment]::NewLine
+            $out = (& @UVCREDS_EXE@ hook pwsh @global:__uvcreds_flags) -join [Environment]::NewLine
             try { $ctrlC = [Console]::TreatControlCAsInput; [Console]::TreatControlCAsInput = $true } catch { }
             # Ctrl-C is plain input now: it cannot leave the variables half set.
             if ($out) { Invoke-Expression $out }
             $global:__uvcreds_had = @($global:__uvcreds_watch | Where-Object { [IO.File]::Exists($_) })
+            __uvcreds_values
         } finally {
             try { [Console]::OutputEncoding = $encoding } catch { }
             if ($null -ne $ctrlC) { try { [Console]::TreatControlCAsInput = $ctrlC } catch { } }

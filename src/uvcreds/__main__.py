@@ -16,6 +16,12 @@ def main() -> int:
 
 
 def _main() -> int:
+    if sys.argv[1:2] == ["keyring"]:  # what uv runs per request: no click either
+        from uvcreds.answers import keyring_main
+
+        status = keyring_main(sys.argv[2:], os.environ, fast_only=False)
+        if status != 2:  # 2: not the protocol's form; click says how it goes
+            return status if status is not None else 1
     from uvcreds.hook import fast_command, run_fast
 
     try:

@@ -44,6 +44,11 @@ def _collect(script: Path | None = None, **kwargs: Any) -> resolve.Result:
     )
 
 
+_keyring_option = click.option(
+    "--keyring",
+    is_flag=True,
+    help="Secret-free: usernames and uvcreds as uv's keyring, no password in the environment.",
+)
 _script_option = click.option(
     "--script",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -79,16 +84,18 @@ def export(format_name: str, publish: str | None, script: Path | None) -> None:
 @cli.command("hook")
 @click.argument("shell", type=click.Choice(sorted(SHELLS)))
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
-def hook_command(shell: str, publish: str | None) -> None:
+@_keyring_option
+def hook_command(shell: str, publish: str | None, keyring: bool) -> None:
     """For the shell snippets: the change against what this shell already has."""
-    _out(commands.hook_change(shell, publish, os.environ, _warn))
+    _out(commands.hook_change(shell, publish, os.environ, _warn, keyring=keyring))
 
 
 @cli.command()
 @click.argument("shell", type=click.Choice(sorted(SHELLS)))
-def init(shell: str) -> None:
+@_keyring_option
+def init(shell: str, keyring: bool) -> None:
     """Print the snippet to eval in the shell's rc file."""
-    _out(SHELLS[shell].hook(_executable()))
+    _out(SHELLS[shell].hook(_executable(), keyring=keyring))
 
 
 def _executable() -> str:
@@ -245,13 +252,16 @@ def _project(directory: Path | None) -> Any:
 
 @cli.command("exec", context_settings={"ignore_unknown_options": True})
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
+@_keyring_option
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_command(publish: str | None, command: Sequence[str]) -> None:
+def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> None:
     """Run COMMAND with the credentials in its environment; exit as it does."""
-    result = _collect(execute.script_of(command))
-    values = result.variables()
+    result = _collect(execute.script_of(command), per_url=keyring)
+    values = commands.usernames(result) if keyring else result.variables()
     if publish:
         values.update(result.publish_variables(publish))
+    if keyring:
+        values = _keyring_environment(values)
     for message in result.messages():
         _warn(message)
     status = execute.run(command, {**os.environ, **values})
@@ -262,6 +272,34 @@ def exec_command(publish: str | None, command: Sequence[str]) -> None:
             f"get a new one (`uvcreds refresh {publish}`)"
         )
     sys.exit(execute.die_like(status))
+
+
+def _keyring_environment(values: dict[str, str]) -> dict[str, str]:
+    """exec --keyring: no password; the usernames, UV_KEYRING_PROVIDER and uvcreds'
+    `keyring` program first on PATH."""
+    from uvcreds import answers, hook
+
+    directory = answers.install_program(Locations(os.environ))
+    changes, _ = hook.shell_changes(hook.keyring_values(values), os.environ, {}, directory)
+    return {name: value for name, value in changes.items() if value is not None}
+
+
+@cli.group()
+def keyring() -> None:
+    """The `keyring` command line's protocol, answered by uvcreds (secret-free mode)."""
+
+
+@keyring.command("get")
+@click.argument("service")
+@click.argument("username", required=False)
+@click.option("--mode", type=click.Choice(["creds"]), help="Print the username and password.")
+def keyring_get(service: str, username: str | None, mode: str | None) -> None:
+    """Print the password for SERVICE (an index URL or host) and USERNAME; exit 1 when
+    uvcreds has none for it."""
+    from uvcreds import answers
+
+    args = ["get", service, "--mode", "creds"] if mode else ["get", service, username or ""]
+    sys.exit(answers.keyring_main(args, os.environ, fast_only=False))
 
 
 def _check_names(result: resolve.Result, names: Sequence[str]) -> None:

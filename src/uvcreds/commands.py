@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from uvcreds import cache, hook, plan, resolve
+from uvcreds import answers, cache, hook, plan, resolve
 from uvcreds.errors import UvcredsError, printable
 from uvcreds.formats import render as render_format
 from uvcreds.formats import warnings as format_warnings
@@ -55,30 +55,39 @@ def export(
     return out, 0 if result.ok else 1
 
 
-def hook_change(shell: str, publish: str | None, environ: Mapping[str, str], warn: Warn) -> str:
+def hook_change(
+    shell: str,
+    publish: str | None,
+    environ: Mapping[str, str],
+    warn: Warn,
+    *,
+    keyring: bool = False,
+) -> str:
     """The change against what this shell has; never fails: a problem is said once."""
     started_ns = time.time_ns()
     cwd = str(Path.cwd())
     locations = Locations(environ)
     try:
-        result = resolve.collect(Path(cwd), environ, locations, warn=warn)
-        values = result.variables()
+        result = resolve.collect(Path(cwd), environ, locations, per_url=keyring, warn=warn)
+        values = result.variables() if not keyring else usernames(result)
         if publish:
             values.update(result.publish_variables(publish))
+        if keyring:
+            answers.install_program(locations)
         problems = result.messages()
-        due, watched = result.due_at, result.watched
+        watch = (result.due_at, result.watched, result.secret_variables())
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
-        values, problems, due, watched = {}, [str(exc)], cache.NEVER, []
+        values, problems, watch = {}, [str(exc)], (cache.NEVER, [], [])
     out, fresh_problems = hook.respond(
         SHELLS[shell],
         values,
         environ,
         locations,
         cwd=cwd,
-        due=due,
-        watched=watched,
+        watch=watch,
         problems=problems,
         started_ns=started_ns,
+        keyring=keyring,
     )
     for message in fresh_problems:
         warn(message)
@@ -86,14 +95,24 @@ def hook_change(shell: str, publish: str | None, environ: Mapping[str, str], war
     return out
 
 
-def run_plain(command: tuple[str, str]) -> int:
-    """__main__'s full path for a plain `export [--format F]` or `hook SHELL`."""
-    kind, name = command
+def usernames(result: resolve.Result) -> dict[str, str]:
+    """Secret-free mode: the username of every variable with a credential, also one whose
+    password is not exported (the keyring then answers per URL, for the bound ones only)."""
+    return {
+        d.username_var: d.username
+        for d in result.decisions
+        if d.credential is not None and d.chosen is not None
+    }
+
+
+def run_plain(command: tuple[str, str, bool]) -> int:
+    """__main__'s full path for a plain `export [--format F]` or `hook SHELL [--keyring]`."""
+    kind, name, keyring = command
     try:
         if kind == "export":
             out, status = export(name, None, os.environ, warn)
         else:
-            out, status = hook_change(name, None, os.environ, warn), 0
+            out, status = hook_change(name, None, os.environ, warn, keyring=keyring), 0
     except UvcredsError as exc:
         warn(str(exc))
         return 1

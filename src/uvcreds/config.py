@@ -513,6 +513,8 @@ def _glob(found: Discovery, pattern: Path) -> list[Path]:
                     walk(child, tail)
         elif (base / head).exists():
             walk(base / head, tail)
+        else:
+            found.watch(base / head)  # a directory created later may hold members
 
     walk(Path(parts[0]), parts[1:])
     return sorted(dict.fromkeys(matches))

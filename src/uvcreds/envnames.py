@@ -23,7 +23,9 @@ def env_stem(name: str) -> str:
 
 _STEM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 # The other variables uvcreds itself sets.
-OWN_VARIABLES = frozenset({"UV_PUBLISH_USERNAME", "UV_PUBLISH_PASSWORD", "UV_PUBLISH_INDEX"})
+OWN_VARIABLES = frozenset(
+    {"UV_PUBLISH_USERNAME", "UV_PUBLISH_PASSWORD", "UV_PUBLISH_INDEX", "UV_KEYRING_PROVIDER"}
+)
 
 
 def is_own_variable(name: str) -> bool:

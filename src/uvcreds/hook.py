@@ -1,11 +1,15 @@
 """The fast path of `uvcreds export` and `uvcreds hook`, read top to bottom.
 
 A shell calls `uvcreds hook` only when its directory changed, a watched file is newer than
-its stamp, or a token falls due; then this file answers from the saved plan (plan.py) and
-the token cache (cache.py) with the standard library alone. When it cannot (no valid plan,
-a token missing or due, a secret not in the environment), `run_fast` returns None and the
-full path in cli.py answers, writing a new plan on its way. Both share `respond`, which
-turns the variables wanted here into the change against what this shell already has.
+its stamp, a secret variable changed, a token falls due or a retry is due; then this file
+answers from the saved plan (plan.py) and the token cache (cache.py) with the standard
+library alone. When it cannot (no valid plan, a token missing or due, a secret not in the
+environment), `run_fast` returns None and the full path (commands.py) answers, writing a
+new plan on its way. Both share `respond`, which turns the variables wanted here into the
+change against what this shell already has (`shell_changes`, a pure function).
+
+In secret-free mode (`--keyring`) the shell gets no password: only the usernames,
+`UV_KEYRING_PROVIDER=subprocess`, and uvcreds' own `keyring` program first on PATH.
 """
 
 from __future__ import annotations
@@ -34,10 +38,13 @@ if TYPE_CHECKING:
 STATE_VAR = "UVCREDS_STATE"
 # How much earlier than the run's start its stamp is dated (see _new_stamp).
 STAMP_MARGIN_NS = 50_000_000
+# After a failure, the next try: 30 s, doubling to 10 min.
+RETRY_FIRST, RETRY_MOST = 30, 600
 
 
 def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
-    """Serve `export [--format F]` or `hook SHELL` from the plan, or None to take the full path."""
+    """Serve `export [--format F]` or `hook SHELL [--keyring]` from the plan, or None to take
+    the full path."""
     command = fast_command(argv)
     if command is None:
         return None
@@ -47,48 +54,54 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     found = planned_values(cwd, environ, locations)
     if found is None:
         return None
-    values, due, watched = found
-    kind, name = command
+    values, due, watched, variables = found
+    kind, name, keyring = command
     if kind == "export":
         if format_warnings(name, values):
             return None  # the full path prints them
         out = render_format(name, values, environ)
     else:
+        if keyring and not os.path.exists(program_path(locations)):
+            return None  # the full path writes it
         out, _ = respond(
             SHELLS[name],
             values,
             environ,
             locations,
             cwd=cwd,
-            due=due,
-            watched=watched,
+            watch=(due, watched, variables),
             problems=[],
             started_ns=started_ns,
+            keyring=keyring,
         )
     sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
     return 0
 
 
-def fast_command(argv: Sequence[str]) -> tuple[str, str] | None:
-    """("export", FORMAT) or ("hook", SHELL) for the plain invocations the fast path serves."""
-    if len(argv) == 2 and argv[0] == "hook" and argv[1] in SHELLS:
-        return "hook", argv[1]
+def fast_command(argv: Sequence[str]) -> tuple[str, str, bool] | None:
+    """("export", FORMAT, False) or ("hook", SHELL, keyring) for the plain invocations the
+    fast path serves."""
+    if len(argv) in (2, 3) and argv[0] == "hook" and argv[1] in SHELLS:
+        if len(argv) == 2 or argv[2] == "--keyring":
+            return "hook", argv[1], len(argv) == 3
+        return None
     if argv[:1] != ["export"]:
         return None
     rest = list(argv[1:])
     if not rest:
-        return "export", "sh"
+        return "export", "sh", False
     if len(rest) == 1 and rest[0].startswith("--format="):
         rest = ["--format", rest[0].split("=", 1)[1]]
     if len(rest) == 2 and rest[0] in ("--format", "-f") and rest[1] in FORMATS:
-        return "export", rest[1]
+        return "export", rest[1], False
     return None
 
 
 def planned_values(
     cwd: str, environ: Mapping[str, str], locations: Locations, script: str | None = None
-) -> tuple[dict[str, str], float, list[str]] | None:
-    """The variables for cwd, when the plan is valid and every value is at hand and not due."""
+) -> tuple[dict[str, str], float, list[str], list[str]] | None:
+    """The variables for cwd, when the plan is valid and every value is at hand and not due;
+    with when the next token falls due, and the paths and variables to watch."""
     document = plan.load(cwd, script, environ, locations)
     if document is None:
         return None
@@ -112,7 +125,8 @@ def planned_values(
         values[f"UV_INDEX_{stem}_USERNAME"] = username or variable["username"]
         values[f"UV_INDEX_{stem}_PASSWORD"] = password
         due = min(due, due_at)
-    return values, due, [str(entry[0]) for entry in document["watch"]]
+    watched = [str(entry[0]) for entry in document["watch"]]
+    return values, due, watched, document["secret_env"]
 
 
 def _credential(
@@ -136,22 +150,28 @@ def _credential(
     return entry["username"], entry["password"], int(entry["due_at"])
 
 
-def respond(
-    shell: Shell,
+def program_path(locations: Locations) -> str:
+    """Secret-free mode's `keyring` program, in a private directory of the cache."""
+    return os.path.join(locations.cache_dir, "bin", "keyring")
+
+
+def keyring_values(values: Mapping[str, str]) -> dict[str, str]:
+    """What secret-free mode puts in the environment instead: each username (uv asks the
+    keyring only with one), and UV_KEYRING_PROVIDER; no password."""
+    kept = {n: v for n, v in values.items() if n.endswith("_USERNAME") and v}
+    return {**kept, "UV_KEYRING_PROVIDER": "subprocess"}
+
+
+def shell_changes(
     wanted: Mapping[str, str],
     environ: Mapping[str, str],
-    locations: Locations,
-    *,
-    cwd: str,
-    due: float,
-    watched: Sequence[str],
-    problems: Sequence[str],
-    started_ns: int,
-) -> tuple[str, list[str]]:
-    """Shell code for the change from this shell's variables to `wanted`, and the problems
-    not yet shown since the last change (so no prompt repeats them)."""
-    state = _read_state(environ)
-    previous: dict[str, str | None] = state.get("prev", {})  # type: ignore[assignment]
+    previous: Mapping[str, str | None],
+    private_bin: str | None,
+) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """The changes that take this shell from its variables to `wanted`, and what to keep as
+    "previous" for the next call (each value the user had before uvcreds set it). Values
+    in, changes out, nothing read or written. `private_bin` goes first on PATH (secret-free
+    mode) or, when None, out of it, whatever else PATH gained meanwhile."""
     changes: dict[str, str | None] = {}
     for name, earlier in previous.items():
         if name not in wanted and environ.get(name) != earlier:
@@ -161,14 +181,57 @@ def respond(
         kept[name] = previous[name] if name in previous else environ.get(name)
         if environ.get(name) != value:
             changes[name] = value
+    path = environ.get("PATH")
+    if path is not None or private_bin is not None:
+        entries = [e for e in (path or "").split(os.pathsep) if e and not _is_private(e)]
+        new_path = os.pathsep.join(([private_bin] if private_bin else []) + entries)
+        if new_path != path:
+            changes["PATH"] = new_path
+    return changes, kept
+
+
+def _is_private(entry: str) -> bool:
+    """A PATH entry that is some uvcreds' secret-free `bin` (any cache dir, any user)."""
+    return entry.endswith(os.sep + "bin") and os.path.isfile(os.path.join(entry, ".uvcreds"))
+
+
+def respond(
+    shell: Shell,
+    wanted: Mapping[str, str],
+    environ: Mapping[str, str],
+    locations: Locations,
+    *,
+    cwd: str,
+    watch: tuple[float, Sequence[str], Sequence[str]],
+    problems: Sequence[str],
+    started_ns: int,
+    keyring: bool,
+) -> tuple[str, list[str]]:
+    """Shell code for the change from this shell's variables to `wanted`, and the problems
+    not yet shown since the last change (so no prompt repeats them). `watch`: when the next
+    token falls due, the paths and the secret variables whose change means "run again"."""
+    due, watched, variables = watch
+    state = _read_state(environ)
+    if keyring:
+        wanted = keyring_values(wanted)
+    private_bin = os.path.dirname(program_path(locations)) if keyring else None
+    previous: dict[str, str | None] = state.get("prev", {})  # type: ignore[assignment]
+    changes, kept = shell_changes(wanted, environ, previous, private_bin)
     said = f"{zlib.crc32(chr(10).join(problems).encode('utf-8', 'surrogateescape')):08x}"
+    earlier = state.get("fails")
+    failures = (earlier if isinstance(earlier, int) else 0) + 1 if problems else 0
+    if failures:  # try again later by itself: the vendor may recover, a login be renewed
+        retry = min(RETRY_FIRST * 2 ** min(failures - 1, 5), RETRY_MOST)
+        due = min(due, time.time() + retry)
     stamp = _new_stamp(locations, state.get("stamp"), started_ns)
-    new_state = {"prev": kept, "stamp": stamp, "said": said}
-    changes[STATE_VAR] = fastjson.dumps(new_state)
+    changes[STATE_VAR] = fastjson.dumps(
+        {"prev": kept, "stamp": stamp, "said": said, "fails": failures}
+    )
     directory = _shell_directory(cwd, environ)
     # The token cache too: a refresh or logout in another shell changes what this one needs.
     watching = [*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)]
-    out = shell.render(changes) + shell.render_watch(directory, stamp, int(due), watching)
+    out = shell.render(changes)
+    out += shell.render_watch(directory, stamp, int(due), watching, variables)
     return out, [] if said == state.get("said") else list(problems)
 
 

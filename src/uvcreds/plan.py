@@ -49,9 +49,10 @@ if TYPE_CHECKING:
         env: dict[str, str | None]  # variable -> digest of its value (None: unset)
         watch: list[list[object]]  # fingerprints
         variables: list[Variable]
+        secret_env: list[str]  # variables that hold secrets bindings name: a change means "again"
 
 
-VERSION = 3  # 3: decided per variable, with every destination
+VERSION = 4  # 4: decided per variable, with every destination and the secrets to watch
 WHAT = "plans directory"
 
 
@@ -98,6 +99,7 @@ def build(
         "env": env,
         "watch": watch,
         "variables": variables,
+        "secret_env": result.secret_variables(),
     }
 
 
@@ -162,6 +164,9 @@ def _checked(document: object) -> Plan | None:
         return None
     if not isinstance(variables, list) or not all(_valid_variable(v) for v in variables):
         return None
+    secrets = document.get("secret_env")
+    if not isinstance(secrets, list) or not all(_is_name(s) for s in secrets):
+        return None
     return document  # type: ignore[return-value]
 
 
@@ -190,6 +195,11 @@ def _valid_variable(entry: object) -> bool:
         and isinstance(entry.get("username"), str)
         and _optional_str(entry.get("key"))
     )
+
+
+def _is_name(value: object) -> bool:
+    """An environment variable name a shell can take as a word (it is printed for one)."""
+    return isinstance(value, str) and value.isidentifier() and value.isascii()
 
 
 def _optional_str(value: object) -> bool:

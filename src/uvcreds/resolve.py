@@ -65,6 +65,7 @@ class Decision:
     key: str | None = None  # the cache key, for a token the cache keeps
     held_in: HeldIn | None = None  # the variables a secret is read from again
     problem: str | None = None
+    blocked: bool = False  # the problem is a destination the credential does not cover
     due_at: float = cache.NEVER
 
     @property
@@ -110,6 +111,17 @@ class Result:
                 values[decision.username_var] = decision.username
                 values[decision.password_var] = decision.credential.password
         return values
+
+    def secret_variables(self) -> list[str]:
+        """The variables holding secrets the bindings name (set or not), and the vendors'
+        own default ones: setting, changing or unsetting one changes what is exported."""
+        names: list[str] = []
+        for decision in self.decisions:
+            for item in decision.indexes:
+                values = item.settings.values
+                names += [str(v) for k, v in values.items() if k.endswith("-env") and v]
+                names += item.provider_module.SECRET_ENV if item.provider_module else ()
+        return sorted({n for n in names if n.isidentifier() and n.isascii()})
 
     def names(self) -> list[str]:
         return list(dict.fromkeys(r.index.name for d in self.decisions for r in d.indexes))
@@ -222,9 +234,14 @@ def collect(
     script: Path | None = None,
     refresh: str = USE,
     names: set[str] | None = None,
+    per_url: bool = False,
     warn: Warn,
 ) -> Result:
     """Credentials for every variable at cwd, and the plan saved for the fast path.
+
+    `per_url` (secret-free mode): no password goes into a variable, so none is withheld for
+    a destination it does not cover; the keyring answers per URL at request time. Tokens
+    are still got (their usernames go into the environment) but no plan is saved.
 
     `refresh`: USE takes a usable cached token (starting a background refresh when it is due),
     DUE fetches the tokens of `names` (all when None) that are still due once the lock is
@@ -232,6 +249,10 @@ def collect(
     """
     started_ns = time.time_ns()
     result, recorded = plan_decisions(cwd, environ, locations, script=script)
+    if per_url:
+        for decision in result.decisions:
+            if decision.blocked:
+                decision.problem, decision.blocked = None, False
     directory = _usable_cache(locations, result)
     to_fetch = [d for d in result.decisions if d.chosen is not None and d.problem is None]
     tokens: dict[str, cache.Entry] = {}
@@ -249,16 +270,59 @@ def collect(
         except UvcredsError as exc:
             decision.problem = str(exc)
             continue
-        decision.problem = _blocked(decision, scope_of(decision.chosen, decision.credential))
+        if not per_url:
+            decision.problem = _blocked(decision, scope_of(decision.chosen, decision.credential))
         result.due_at = min(result.due_at, decision.due_at)
     if due_keys:
         _refresh_in_background(cwd, script, environ)
-    if result.ok and not result.problems and directory is not None:
+    if result.ok and not result.problems and directory is not None and not per_url:
         built = plan.build(cwd, script, result, recorded.digests(), started_ns)
         refused = plan.save(built, locations)
         if refused:
             warn(f"{refused}; plans are not kept, so every run takes the slow path")
     return result
+
+
+def credential_for(
+    url: urls.Url, cwd: Path, environ: Mapping[str, str], locations: Locations, *, warn: Warn
+) -> tuple[str, str] | None:
+    """Secret-free mode's question: the (username, password) for a request to `url`, or
+    None. The index that URL names is resolved by itself (this project's index for it, else
+    the URL alone with the user's bindings and anchored vendor hosts), and its credential
+    is given only when its scope covers the URL."""
+    result, recorded = plan_decisions(cwd, environ, locations)
+    indexes = [item for decision in result.decisions for item in decision.indexes]
+    item = next((i for i in indexes if i.index.target == url), None) or next(
+        (i for i in indexes if i.index.target and i.index.target.root().covers(url)), None
+    )
+    if item is None:
+        item = _standalone(url, recorded, locations)
+    if item is None or item.provider_module is None or item.problem is not None:
+        return None
+    decision = Decision(envnames.env_stem(item.index.name), [item], item)
+    decision.held_in = item.provider_module.held_in(item.index, item.settings)
+    directory = _usable_cache(locations, result)
+    tokens = cache.load(directory)[0] if directory and decision.held_in is None else {}
+    due_keys: list[str] = []
+    _obtain(decision, tokens, recorded, directory, USE, due_keys, warn)
+    if due_keys:
+        _refresh_in_background(cwd, None, environ)
+    request = Index(item.index.name, str(url), item.index.source, target=url)
+    if decision.credential is None or not scope_of(item, decision.credential).covers(request):
+        return None
+    return decision.username, decision.credential.password
+
+
+def _standalone(url: urls.Url, environ: RecordingEnviron, locations: Locations) -> Resolved | None:
+    """A URL no project index names, resolved with the user's bindings and vendor hosts."""
+    index = Index("keyring", str(url), "the keyring request", target=url)
+    try:
+        credentials = user_config(Path(locations.config_file))
+    except UvcredsError:
+        return None
+    discovery = Discovery(project_dir=Path.cwd(), indexes=[index])
+    resolved, _ = resolve(discovery, environ, credentials, trust.NOT_ALLOWED)
+    return resolved[0]
 
 
 def _usable_cache(locations: Locations, result: Result) -> str | None:
@@ -290,6 +354,7 @@ def _decision(stem: str, items: list[Resolved]) -> Decision:
         decision.problem = failed.problem
     elif chosen is not None and chosen.provider_module is not None:
         decision.problem = _blocked(decision, scope_of(chosen, None))
+        decision.blocked = decision.problem is not None
         try:
             decision.held_in = chosen.provider_module.held_in(chosen.index, chosen.settings)
         except UvcredsError as exc:

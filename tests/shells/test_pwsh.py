@@ -73,9 +73,17 @@ def test_the_decoder_follows_the_documented_examples() -> None:
 
 def test_the_snippet_parses_with_any_executable_path() -> None:
     exe = "C:\\Program Files\\it's $x `y` \u2018z\u2019\\uvcreds.exe"
-    assert _problems(pwsh.hook(exe)) == []
-    assert f"& {pwsh.quote(exe)} hook pwsh" in pwsh.hook(exe)
-    assert pwsh.hook(exe).replace(pwsh.quote(exe), "@UVCREDS_EXE@") == snippet(pwsh.SNIPPET)
+    for keyring in (False, True):
+        code = pwsh.hook(exe, keyring=keyring)
+        assert _problems(code) == []
+        assert f"& {pwsh.quote(exe)} hook pwsh @global:__uvcreds_flags" in code
+        mode, rest = code.split("\n", 1)
+        assert mode == (
+            "$global:__uvcreds_flags = @('--keyring')"
+            if keyring
+            else "$global:__uvcreds_flags = @()"
+        )
+        assert rest.replace(pwsh.quote(exe), "@UVCREDS_EXE@") == snippet(pwsh.SNIPPET)
 
 
 def test_tricky_values_read_back_and_parse() -> None:
@@ -83,9 +91,11 @@ def test_tricky_values_read_back_and_parse() -> None:
     changes: dict[str, str | None] = {f"V{i}": value for i, value in enumerate(values)}
     changes["GONE"] = None
     paths = [f"C:\\{value}" for value in values]
-    code = pwsh.render(changes) + pwsh.render_watch(paths[1], paths[2], 2**31 - 1, paths)
+    code = pwsh.render(changes) + pwsh.render_watch(
+        paths[1], paths[2], 2**31 - 1, paths, ["SECRET_VAR"]
+    )
     assert _problems(code) == []
-    expected = [*values, "env:/GONE", paths[1], paths[2], *paths]
+    expected = [*values, "env:/GONE", paths[1], paths[2], *paths, "SECRET_VAR"]
     literals = _string_literals(code)
     assert literals == [pwsh.quote(value) for value in expected]
     assert [decode_verbatim(literal) for literal in literals] == [(v, "") for v in expected]

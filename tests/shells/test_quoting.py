@@ -69,7 +69,9 @@ def test_tricky_values_and_paths_round_trip(shell: str, tmp_path: Path) -> None:
     changes: dict[str, str | None] = {f"V{i}": value for i, value in enumerate(TRICKY)}
     changes["GONE"] = None
     paths = [f"/tmp/{value}" for value in TRICKY]
-    code = module.render(changes) + module.render_watch(paths[5], paths[6], 2**31 - 1, paths)
+    code = module.render(changes) + module.render_watch(
+        paths[5], paths[6], 2**31 - 1, paths, ["SECRET_VAR"]
+    )
     (tmp_path / "code").write_bytes(_raw(code))
     script = f"{_EVAL[shell]}; exec {sys.executable} -c {json.dumps(_DUMP)}"
     done = subprocess.run(

@@ -48,7 +48,7 @@ def test_ctrl_c_during_the_evaluation_is_ignored(shell: str, tmp_path: Path) -> 
     (tmp_path / "start").mkdir()  # not above target: a subdirectory would be quiet
     stamp.touch()
     module = MODULES[shell]
-    state = module.render_watch(str(target), str(stamp), 2**31 - 1, [])
+    state = module.render_watch(str(target), str(stamp), 2**31 - 1, [], [])
     quote = module.quote  # type: ignore[attr-defined]
     canned = _SLOW[shell].format(started=quote(str(started)), go=quote(str(go)), state=state)
     with Session(shell, exe, env, tmp_path / "start", tmp_path / "strace.log") as sh:
@@ -101,7 +101,7 @@ def test_bash_installs_once_in_either_prompt_command_form(
     before: str, after: str, tmp_path: Path
 ) -> None:
     snippet = tmp_path / "snippet"
-    snippet.write_text(MODULES["bash"].hook("/x/uvcreds"))
+    snippet.write_text(MODULES["bash"].hook("/x/uvcreds", keyring=False))
     script = f"{before}; source {snippet}; source {snippet}; declare -p PROMPT_COMMAND"
     assert _run("bash", script, make_env(tmp_path), tmp_path).strip() == after
 
@@ -145,4 +145,6 @@ def test_a_subdirectory_without_project_files_gets_the_same_answer(tmp_path: Pat
     walked = [str(d / "pyproject.toml") for d in (sub, sub.parent)]
     assert sorted(below[1]) == sorted(walked + top[1])
     for module in MODULES.values():
-        assert "uv.toml" in module.hook("x") and "pyproject.toml" in module.hook("x")
+        assert "uv.toml" in module.hook("x", keyring=False) and "pyproject.toml" in module.hook(
+            "x", keyring=False
+        )

@@ -39,6 +39,7 @@ IDENTITY_ENV: tuple[str, ...] = (
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
 )
+SECRET_ENV: tuple[str, ...] = ()
 
 HOST = re.compile(
     r"^(?P<domain>[a-z][a-z0-9-]{0,48}[a-z0-9])-(?P<owner>\d{12})"

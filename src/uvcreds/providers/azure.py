@@ -54,6 +54,7 @@ VS_PATH = re.compile(
     r"/_packaging/(?P<feed>[^/@]+)(?:@(?P<view>[^/]+))?/pypi/(?:simple|upload)(?:/|$)"
 )
 DEFAULT_PAT_VARIABLES = ("SYSTEM_ACCESSTOKEN", "AZURE_DEVOPS_EXT_PAT")
+SECRET_ENV: tuple[str, ...] = DEFAULT_PAT_VARIABLES
 AZURE_DEVOPS_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
 CREDPROVIDER = "CredentialProvider.Microsoft"
 CREDPROVIDER_PATH_ENV = "ARTIFACTS_KEYRING_CREDENTIALPROVIDER_PATH"

@@ -102,6 +102,8 @@ class Provider(Protocol):
     SENSITIVE: frozenset[str]
     # Environment variables that change whose token is minted (part of the cache key).
     IDENTITY_ENV: tuple[str, ...]
+    # Variables holding a secret it reads without settings naming them (SYSTEM_ACCESSTOKEN).
+    SECRET_ENV: tuple[str, ...]
 
     def matches(self, url: Url) -> bool:
         """True when the URL is unmistakably this vendor's (anchored host or path pattern)."""

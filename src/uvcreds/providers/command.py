@@ -25,6 +25,7 @@ from uvcreds.urls import Url
 KEYS = frozenset({"command", "username"})
 SENSITIVE = frozenset({"command"})
 IDENTITY_ENV: tuple[str, ...] = ()
+SECRET_ENV: tuple[str, ...] = ()
 
 
 def matches(url: Url) -> bool:

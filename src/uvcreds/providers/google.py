@@ -40,6 +40,7 @@ IDENTITY_ENV: tuple[str, ...] = (
     "CLOUDSDK_CORE_ACCOUNT",
     "GCE_METADATA_HOST",
 )
+SECRET_ENV: tuple[str, ...] = ()
 
 HOST = re.compile(r"^[a-z0-9-]+-python\.pkg\.dev$")
 USERNAME = "oauth2accesstoken"

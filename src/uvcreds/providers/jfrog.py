@@ -12,6 +12,7 @@ from uvcreds.urls import Url
 KEYS = frozenset({"username", "username-env", "password-env"})
 SENSITIVE = frozenset({"username-env", "password-env"})
 IDENTITY_ENV: tuple[str, ...] = ()
+SECRET_ENV: tuple[str, ...] = ()
 
 
 def matches(url: Url) -> bool:

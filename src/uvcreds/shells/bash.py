@@ -20,10 +20,11 @@ _ESCAPES = {
 }
 
 
-def hook(exe: str) -> str:
+def hook(exe: str, *, keyring: bool) -> str:
     from uvcreds.shells import PLACEHOLDER, snippet
 
-    return snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
+    mode = "__uvcreds_keyring=1\n" if keyring else "unset __uvcreds_keyring\n"
+    return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
 
 
 def render(changes: Mapping[str, str | None]) -> str:
@@ -33,11 +34,14 @@ def render(changes: Mapping[str, str | None]) -> str:
     )
 
 
-def render_watch(directory: str, stamp: str, due: int, watched: Sequence[str]) -> str:
+def render_watch(
+    directory: str, stamp: str, due: int, watched: Sequence[str], variables: Sequence[str]
+) -> str:
     files = " ".join(quote(path) for path in watched)
+    names = " ".join(quote(name) for name in variables)
     return (
         f"__uvcreds_dir={quote(directory)}; __uvcreds_stamp={quote(stamp)}; "
-        f"__uvcreds_due={int(due)}; __uvcreds_watch=({files});\n"
+        f"__uvcreds_due={int(due)}; __uvcreds_watch=({files}); __uvcreds_vars=({names});\n"
     )
 
 

@@ -13,10 +13,11 @@ SNIPPET = "uvcreds.fish"
 _OUTSIDE = {ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"}
 
 
-def hook(exe: str) -> str:
+def hook(exe: str, *, keyring: bool) -> str:
     from uvcreds.shells import PLACEHOLDER, snippet
 
-    return snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
+    mode = f"set -g __uvcreds_flags{' --keyring' if keyring else ''}\n"
+    return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
 
 
 def render(changes: Mapping[str, str | None]) -> str:
@@ -26,14 +27,18 @@ def render(changes: Mapping[str, str | None]) -> str:
     )
 
 
-def render_watch(directory: str, stamp: str, due: int, watched: Sequence[str]) -> str:
+def render_watch(
+    directory: str, stamp: str, due: int, watched: Sequence[str], variables: Sequence[str]
+) -> str:
     # fish has no clock variable; `path mtime --relative STAMP` is the age of this evaluation,
     # so the snippet compares it with the seconds from now until the next token is due.
     files = " ".join(quote(path) for path in watched)
+    names = " ".join(quote(name) for name in variables)
     ttl = max(int(due - time.time()), 0)
     return (
         f"set -g __uvcreds_dir {quote(directory)}; set -g __uvcreds_stamp {quote(stamp)}; "
-        f"set -g __uvcreds_ttl {ttl}; set -g __uvcreds_watch {files};\n"
+        f"set -g __uvcreds_ttl {ttl}; set -g __uvcreds_watch {files}; "
+        f"set -g __uvcreds_vars {names};\n"
     )
 
 

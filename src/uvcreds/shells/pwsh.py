@@ -15,10 +15,11 @@ SNIPPET = "uvcreds.ps1"
 SINGLE_QUOTES = frozenset("'\u2018\u2019\u201a\u201b")
 
 
-def hook(exe: str) -> str:
+def hook(exe: str, *, keyring: bool) -> str:
     from uvcreds.shells import PLACEHOLDER, snippet
 
-    return snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
+    mode = f"$global:__uvcreds_flags = @({quote('--keyring') if keyring else ''})\n"
+    return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
 
 
 def render(changes: Mapping[str, str | None]) -> str:
@@ -30,11 +31,15 @@ def render(changes: Mapping[str, str | None]) -> str:
     )
 
 
-def render_watch(directory: str, stamp: str, due: int, watched: Sequence[str]) -> str:
+def render_watch(
+    directory: str, stamp: str, due: int, watched: Sequence[str], variables: Sequence[str]
+) -> str:
     files = ",".join(quote(path) for path in watched)
+    names = ",".join(quote(name) for name in variables)
     return (
         f"$global:__uvcreds_dir={quote(directory)}; $global:__uvcreds_stamp={quote(stamp)}; "
-        f"$global:__uvcreds_due={int(due)}; $global:__uvcreds_watch=@({files});\n"
+        f"$global:__uvcreds_due={int(due)}; $global:__uvcreds_watch=@({files}); "
+        f"$global:__uvcreds_vars=@({names});\n"
     )
 
 

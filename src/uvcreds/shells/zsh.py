@@ -7,10 +7,11 @@ from uvcreds.shells.bash import quote, render, render_watch
 SNIPPET = "uvcreds.zsh"
 
 
-def hook(exe: str) -> str:
+def hook(exe: str, *, keyring: bool) -> str:
     from uvcreds.shells import PLACEHOLDER, snippet
 
-    return snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
+    mode = "typeset -g __uvcreds_keyring=1\n" if keyring else "unset __uvcreds_keyring\n"
+    return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
 
 
 __all__ = ["SNIPPET", "hook", "quote", "render", "render_watch"]

@@ -1,0 +1,191 @@
+"""Secret-free mode: answer a keyring lookup for the URL uv (or pip, twine) is about to call.
+
+uv runs `keyring get SERVICE USERNAME` (or `--mode creds` without a username) with the
+index URL as the service, then `host[:port]`, then `scheme://host[:port]`; the keyring
+library's backends get the same pair. The answer is made per URL, at request time: the
+index that URL names (in the project here, else the URL alone, bound by the user's config
+or on an anchored vendor host) is resolved, and its credential is given only when its scope
+covers that URL and the username is the one it goes with. There is no variable shared with
+another index, so no window either: `cp other.toml pyproject.toml && uv lock` asks again.
+
+`lookup_fast` answers from the plan and the cache with the standard library alone (the
+keyring program runs it for every uv request); `lookup` is the full path.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from uvcreds import cache, plan, urls
+from uvcreds.errors import UvcredsError, printable
+from uvcreds.paths import Locations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+
+def service_url(service: str) -> urls.Url | None:
+    """The URL a keyring service names: a URL as it is, `host[:port]` as https."""
+    text = service if "://" in service else f"https://{service}/"
+    try:
+        return urls.parse(text)
+    except urls.UrlError:
+        return None
+
+
+def lookup_fast(
+    service: str, username: str | None, environ: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """(username, password) from the saved plan for this directory and the cache, or None
+    when the full path must decide (no plan, no fresh token, the URL not in the plan)."""
+    url = service_url(service)
+    if url is None:
+        return None
+    locations = Locations(environ)
+    document = plan.load(os.getcwd(), None, environ, locations)
+    if document is None:
+        return None
+    for variable in document["variables"]:
+        if not any(_names(urls.parse(u), url) for u in variable["urls"]):
+            continue
+        found = _planned(variable, environ, locations)
+        if found is None or (username is not None and found[0] != username):
+            return None
+        return found
+    return None
+
+
+def _names(index: urls.Url | None, url: urls.Url) -> bool:
+    """Whether a service URL is this index's: the index URL itself, or below its root (a
+    file uv downloads from the index)."""
+    return index is not None and (index == url or index.root().covers(url))
+
+
+def _planned(
+    variable: plan.Variable, environ: Mapping[str, str], locations: Locations
+) -> tuple[str, str] | None:
+    held = variable["held_in"]
+    if held is not None:
+        password = environ.get(held["password_env"])
+        name = environ.get(held["username_env"]) if held["username_env"] else held["username"]
+        if password is None or name is None:
+            return None
+        return name or variable["username"], password
+    try:
+        tokens, warning = cache.load(locations.cache_dir)
+    except UvcredsError:
+        return None
+    entry = tokens.get(variable["key"] or "")
+    now = time.time()
+    if warning or entry is None or not cache.usable(entry, now) or cache.due(entry, now):
+        return None
+    return entry["username"] or variable["username"], entry["password"]
+
+
+def lookup(
+    service: str, username: str | None, environ: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """The full path: resolve the index this URL names and get its credential."""
+    import sys
+    from pathlib import Path
+
+    from uvcreds import resolve
+
+    def say(message: str) -> None:  # uv shows the keyring's stderr: why there is no answer
+        sys.stderr.write(f"uvcreds: {printable(message)}\n")
+
+    url = service_url(service)
+    if url is None:
+        return None
+    try:
+        found = resolve.credential_for(url, Path.cwd(), environ, Locations(environ), warn=say)
+    except UvcredsError as exc:
+        say(str(exc))
+        return None
+    if found is None or (username is not None and found[0] != username):
+        return None
+    return found
+
+
+def keyring_main(argv: Sequence[str], environ: Mapping[str, str], *, fast_only: bool) -> int | None:
+    """`keyring get SERVICE USERNAME` and `keyring get SERVICE --mode creds`, as the keyring
+    command line answers them: the password (or username and password) on stdout, exit 0;
+    exit 1 and nothing printed when there is no answer. None: the fast path cannot tell."""
+    request = _request(argv)
+    if request is None:
+        return 2 if not fast_only else None
+    service, username, creds = request
+    found = lookup_fast(service, username, environ)
+    if found is None:
+        if fast_only:
+            return None
+        found = lookup(service, username, environ)
+    if found is None:
+        return 1
+    import sys
+
+    text = f"{found[0]}\n{found[1]}\n" if creds else f"{found[1]}\n"
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    return 0
+
+
+def _request(argv: Sequence[str]) -> tuple[str, str | None, bool] | None:
+    """(service, username, creds mode) from `get SERVICE USERNAME` or `get SERVICE --mode
+    creds`; None for anything else."""
+    args = list(argv)
+    if len(args) == 4 and args[0] == "get" and args[2:] == ["--mode", "creds"]:
+        return args[1], None, True
+    if len(args) == 3 and args[0] == "get" and not args[2].startswith("-"):
+        return args[1], args[2], False
+    return None
+
+
+PROGRAM = """#!/bin/sh
+# uvcreds' keyring for uv in secret-free mode: it answers for the indexes uvcreds manages,
+# and hands anything else to the next `keyring` on PATH. Written by uvcreds.
+exec {python} -I -c '{code}' "$0" "$@"
+"""
+CODE = "import sys; from uvcreds.answers import program; sys.exit(program(sys.argv))"
+
+
+def install_program(locations: Locations) -> str:
+    """Write the `keyring` program into the cache's private `bin` (0700, ours), once per
+    interpreter; returns that directory. A `.uvcreds` marker names it as ours on PATH."""
+    import shlex
+    import sys
+
+    from uvcreds import secure
+
+    directory = os.path.join(locations.cache_dir, "bin")
+    path = os.path.join(directory, "keyring")
+    text = PROGRAM.format(python=shlex.quote(sys.executable), code=CODE).encode()
+    secure.make_directory(locations.cache_dir, cache.WHAT)
+    secure.make_directory(directory, "keyring directory")
+    try:
+        current = secure.read_private(path, "keyring program")
+    except UvcredsError:
+        current = None
+    if current != text:
+        secure.write_atomically(path, text, durable=False)
+        os.chmod(path, 0o700)
+    marker = os.path.join(directory, ".uvcreds")
+    if not secure.is_own_file(marker):
+        secure.create_empty(marker)
+    return directory
+
+
+def program(argv: Sequence[str]) -> int:
+    """The `keyring` program of secret-free mode: uvcreds' answer, else the next `keyring`
+    on PATH (the user's own keyring, the OS store), else nothing."""
+    environ = os.environ
+    args = list(argv[2:])  # argv: "-c", the program's own path, then keyring's arguments
+    if keyring_main(args, environ, fast_only=False) == 0:
+        return 0
+    here = os.path.dirname(os.path.abspath(argv[1]))
+    for directory in environ.get("PATH", "").split(os.pathsep):
+        candidate = os.path.join(directory, "keyring")
+        if directory and os.path.abspath(directory) != here and os.access(candidate, os.X_OK):
+            os.execv(candidate, [candidate, *args])
+    return 1
