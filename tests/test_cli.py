@@ -157,3 +157,43 @@ def test_a_malformed_pyproject_beside_uv_toml_is_reported(
     assert code == 1
     assert err.startswith(f"uvcreds: {tmp_path / 'pyproject.toml'}: invalid TOML: ")
     assert err.count("\n") == 1
+
+
+def test_version_and_debug_anywhere_and_full_help(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """`-V` works, `--debug` also after the command, and help texts are not cut short."""
+    for flag in ("-V", "--version"):
+        code, out, _ = uvcreds(isolated_env, tmp_path, flag)
+        assert code == 0 and out.startswith("uvcreds, version ")
+    write_project(tmp_path, [("corp", "https://corp.example/simple/")])
+    write_user_config(
+        isolated_env,
+        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
+        'password-env = "DOTENV_PW"\n',
+    )
+    (tmp_path / ".env").write_text("DOTENV_PW=from-dotenv-7c1\n")
+    for args in (("--debug", "export"), ("export", "--debug")):
+        code, out, err = uvcreds(isolated_env, tmp_path, *args)
+        assert code == 0 and "from-dotenv-7c1" in out
+        assert f"uvcreds: debug: DOTENV_PW: read from {tmp_path / '.env'}" in err.splitlines()
+        assert "from-dotenv-7c1" not in err
+    code, out, _ = uvcreds(isolated_env, tmp_path, "--help")
+    commands = out.split("Commands:", 1)[1].splitlines()
+    assert code == 0 and commands and not [line for line in commands if line.endswith("...")]
+    for command in ("exec", "hook", "keyring", "status"):
+        code, out, _ = uvcreds(isolated_env, tmp_path, command, "--help")
+        description = out.split("\n\n", 1)[1].split("Options:", 1)[0]
+        assert code == 0 and "..." not in description and len(description.split()) > 12
+
+
+def test_refresh_and_logout_say_what_they_did_in_one_line(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    write_project(tmp_path, [("corp", "https://corp.example/simple/")])
+    code, _, err = uvcreds(isolated_env, tmp_path, "refresh")
+    assert (code, err) == (0, "uvcreds: no token to refresh here\n")
+    code, _, err = uvcreds(isolated_env, tmp_path, "logout")
+    assert (code, err) == (0, "uvcreds: no cached token to forget\n")
+    code, _, err = uvcreds(isolated_env, tmp_path, "logout", "nosuch")
+    assert (code, err) == (1, "uvcreds: no index named 'nosuch' here (found: corp)\n")

@@ -117,3 +117,37 @@ def test_a_project_publish_url_on_another_host_needs_allow(
     assert run([*uvcreds_cmd(), "allow"], isolated_env, cwd=project).returncode == 0
     assert run(argv, isolated_env, cwd=project).returncode == 0
     assert canary.exists()
+
+
+def test_keyring_mode_puts_no_password_in_the_environment(
+    project: Path, isolated_env: dict[str, str]
+) -> None:
+    """exec --keyring: the username, UV_KEYRING_PROVIDER and uvcreds' keyring first on PATH,
+    which answers for the bound index URL; no password anywhere in the child's environment."""
+    show = "env; printf '#'; keyring get https://corp.example/simple/ me"
+    result = run(
+        [*uvcreds_cmd(), "exec", "--keyring", "--", "sh", "-c", show], isolated_env, cwd=project
+    )
+    env_dump, answer = result.stdout.split("#", 1)
+    assert (result.returncode, answer, result.stderr) == (0, "tok\n", "")
+    lines = env_dump.splitlines()
+    assert "UV_INDEX_CORP_USERNAME=me" in lines and "UV_KEYRING_PROVIDER=subprocess" in lines
+    assert not [line for line in lines if "_PASSWORD=" in line]
+    path = next(line for line in lines if line.startswith("PATH="))
+    assert path.startswith(f"PATH={Path(isolated_env['UVCREDS_CACHE_DIR']) / 'bin'}:")
+    assert "tok" not in env_dump.replace("T=tok", "")  # the user's own variable, not ours
+
+
+def test_a_failing_uv_gets_a_hint_naming_doctor(
+    project: Path, isolated_env: dict[str, str], tmp_path: Path
+) -> None:
+    fake_uv = tmp_path / "bin" / "uv"
+    fake_uv.parent.mkdir()
+    fake_uv.write_text("#!/bin/sh\nexit 2\n")
+    fake_uv.chmod(0o755)
+    result = run([*uvcreds_cmd(), "exec", "--", str(fake_uv), "lock"], isolated_env, cwd=project)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "uvcreds: uv exited with 2; if index 'corp' or another that uvcreds manages refused "
+        "its credential (or said a package does not exist), `uvcreds doctor` says why\n"
+    )

@@ -126,8 +126,8 @@ def test_a_refused_credential_shows_uvs_error_and_a_hint(
     assert "403 Forbidden" in stderr or "401 Unauthorized" in stderr
     assert stderr.splitlines()[-1] == (
         f"uvcreds: {uv_bin()} exited with {code} while publishing to index 'private.repo'; if the "
-        "index refused the credential, check that it may upload (`uvcreds status`) or get a new "
-        "one (`uvcreds refresh private.repo`)"
+        "index refused the credential, `uvcreds doctor` says why, or get a new one "
+        "(`uvcreds refresh private.repo`)"
     )
     assert not (index.packages_dir / wheel.name).exists()
 

@@ -25,7 +25,15 @@ _out = commands.write
 
 
 class _Group(click.Group):
-    """Shows a UvcredsError as one `uvcreds: …` line with its exit status, no traceback."""
+    """Shows a UvcredsError as one `uvcreds: …` line with its exit status, no traceback;
+    takes `--debug` before or after the command (not after `--`, which is exec's command's)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            debug_output.enabled = True
+            args = [a for i, a in enumerate(args) if i >= end or a != "--debug"]
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,12 +64,23 @@ _script_option = click.option(
 )
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="uvcreds")
-@click.option("--debug", is_flag=True, help="Say on stderr what is read and decided (no secrets).")
+@click.group(
+    cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.version_option(__version__, "-V", "--version", prog_name="uvcreds")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Say on stderr what is read and decided, never a secret (also after the command).",
+)
 def cli(debug: bool) -> None:
-    """Short-lived credentials for private package indexes, exported for uv."""
-    debug_output.enabled = debug
+    """Short-lived credentials for private package indexes, for uv.
+
+    uvcreds reads the project's indexes as uv does, gets each token from its vendor with
+    the login you have, caches it, and hands it to uv: as exports (export, exec, the shell
+    hooks) or, secret-free, as the keyring uv asks at request time (--keyring).
+    """
+    debug_output.enabled = debug_output.enabled or debug
 
 
 @cli.command()
@@ -86,7 +105,11 @@ def export(format_name: str, publish: str | None, script: Path | None) -> None:
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 @_keyring_option
 def hook_command(shell: str, publish: str | None, keyring: bool) -> None:
-    """For the shell snippets: the change against what this shell already has."""
+    """For the shell snippets: what changes in this shell.
+
+    Prints only the change against what this shell has: exports for the project here,
+    unsets or restores of what it set before. Always exits 0; a problem is said once.
+    """
     _out(commands.hook_change(shell, publish, os.environ, _warn, keyring=keyring))
 
 
@@ -115,7 +138,10 @@ def _executable() -> str:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per index, in a list.")
 @_script_option
 def status(as_json: bool, script: Path | None) -> None:
-    """Each index: where it is defined, provider, variables, token and trust state."""
+    """Each index: definition, provider, variables, token, trust.
+
+    Never fetches anything and never prints a secret; exits 1 when it shows an error.
+    """
     rows, problems = _status_rows(script)
     for problem in problems:
         _warn(problem.message)
@@ -255,7 +281,12 @@ def _project(directory: Path | None) -> Any:
 @_keyring_option
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
 def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> None:
-    """Run COMMAND with the credentials in its environment; exit as it does."""
+    """Run COMMAND with the credentials; exit as it does.
+
+    The credentials go into COMMAND's environment (with --keyring: only the usernames and
+    uvcreds as uv's keyring). A PEP 723 script in `uv run SCRIPT.py` or `uv lock --script
+    SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found.
+    """
     result = _collect(execute.script_of(command), per_url=keyring)
     values = commands.usernames(result) if keyring else result.variables()
     if publish:
@@ -265,11 +296,18 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     for message in result.messages():
         _warn(message)
     status = execute.run(command, {**os.environ, **values})
+    managed = [d.chosen.index.name for d in result.decisions if d.chosen and d.credential]
     if status != 0 and publish:
         _warn(
             f"{command[0]} exited with {status} while publishing to index {publish!r}; if the "
-            "index refused the credential, check that it may upload (`uvcreds status`) or "
-            f"get a new one (`uvcreds refresh {publish}`)"
+            "index refused the credential, `uvcreds doctor` says why, or get a new one "
+            f"(`uvcreds refresh {publish}`)"
+        )
+    elif status > 0 and managed and execute.is_uv(command):
+        _warn(
+            f"uv exited with {status}; if index {managed[0]!r} or another that uvcreds "
+            "manages refused its credential (or said a package does not exist), "
+            "`uvcreds doctor` says why"
         )
     sys.exit(execute.die_like(status))
 
@@ -286,7 +324,12 @@ def _keyring_environment(values: dict[str, str]) -> dict[str, str]:
 
 @cli.group()
 def keyring() -> None:
-    """The `keyring` command line's protocol, answered by uvcreds (secret-free mode)."""
+    """Answer the keyring command line's protocol, for uv.
+
+    `keyring get SERVICE USERNAME` and `keyring get SERVICE --mode creds`, as uv runs them
+    with UV_KEYRING_PROVIDER=subprocess: answered per URL, only where a binding, an allowed
+    project or an anchored vendor host covers it.
+    """
 
 
 @keyring.command("get")

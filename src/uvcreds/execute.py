@@ -21,11 +21,15 @@ FORWARDED = _signals("SIGTERM", "SIGHUP")
 GROUP_WIDE = _signals("SIGINT", "SIGQUIT")
 
 
+def is_uv(command: Sequence[str]) -> bool:
+    return bool(command) and os.path.basename(command[0]) in ("uv", "uv.exe", "uvx")
+
+
 def script_of(command: Sequence[str]) -> Path | None:
     """The PEP 723 script a `uv run SCRIPT.py` or `uv lock --script SCRIPT` would read, so
     its own indexes are included: the first existing `.py` argument after `run`, or the
     argument after `--script`."""
-    if not command or os.path.basename(command[0]) not in ("uv", "uv.exe"):
+    if not is_uv(command):
         return None
     arguments = list(command[1:])
     for position, argument in enumerate(arguments):
