@@ -13,17 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-try:
-    from _blake2 import blake2b  # what hashlib itself uses, without its OpenSSL import
-except ImportError:  # another Python
-    from hashlib import blake2b
-
-
-def digest(value: str | None) -> str | None:
-    """A short digest that changes with the value; None for an unset variable."""
-    if value is None:
-        return None
-    return blake2b(value.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+from uvcreds.plan import digest
 
 
 class RecordingEnviron(Mapping[str, str]):
@@ -58,8 +48,3 @@ class RecordingEnviron(Mapping[str, str]):
     def digests(self) -> dict[str, str | None]:
         """What a plan stores: each variable read, as a digest of its value then."""
         return {name: digest(value) for name, value in sorted(self.read.items())}
-
-
-def unchanged(recorded: Mapping[str, object], environ: Mapping[str, str]) -> bool:
-    """Whether every variable a plan recorded still has the value it had."""
-    return all(digest(environ.get(name)) == value for name, value in recorded.items())
