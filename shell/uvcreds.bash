@@ -13,12 +13,14 @@ __uvcreds_values() {
 
 # Status 0 when uvcreds must run again. Builtins only: $(...) would fork.
 __uvcreds_stale() {
-  [[ -n ${__uvcreds_stamp-} && -e $__uvcreds_stamp ]] || return 0  # first run, or a subshell took the stamp
+  [[ -n ${__uvcreds_stamp+set} ]] || return 0  # the first run
+  # An empty stamp: uvcreds could write none (a read-only cache); the clock still counts.
+  [[ -z $__uvcreds_stamp || -e $__uvcreds_stamp ]] || return 0  # a subshell took the stamp
   local now=${EPOCHSECONDS-} f d=$PWD before=("${__uvcreds_seen[@]}")
   [[ -n $now ]] || printf -v now '%(%s)T' -1 2>/dev/null  # bash < 5.0
   [[ -n $now ]] && (( now < __uvcreds_due )) || return 0  # a token falls due, or a retry
   for f in "${__uvcreds_watch[@]}"; do
-    [[ $f -nt $__uvcreds_stamp ]] && return 0  # created, edited or replaced since
+    [[ -n $__uvcreds_stamp && $f -nt $__uvcreds_stamp ]] && return 0  # created, edited or replaced since
   done
   for f in "${__uvcreds_had[@]}"; do
     [[ -e $f ]] || return 0  # deleted since

@@ -19,10 +19,12 @@ if (-not (Test-Path variable:global:__uvcreds_installed)) {
 
     # $true when uvcreds must run again.
     function global:__uvcreds_stale {
+        if (-not (Test-Path variable:global:__uvcreds_stamp)) { return $true }  # the first run
+        # An empty stamp: uvcreds could write none (a read-only cache); the clock still counts.
         $stamp = $global:__uvcreds_stamp
-        if (-not $stamp -or -not [IO.File]::Exists($stamp)) { return $true }  # first run, or a subshell took the stamp
+        if ($stamp -and -not [IO.File]::Exists($stamp)) { return $true }  # a subshell took the stamp
         if ([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -ge $global:__uvcreds_due) { return $true }
-        $since = [IO.File]::GetLastWriteTimeUtc($stamp)
+        $since = if ($stamp) { [IO.File]::GetLastWriteTimeUtc($stamp) } else { [DateTime]::MaxValue }
         foreach ($f in $global:__uvcreds_watch) {
             # A missing file reads as 1601-01-01, never newer.
             if ([IO.File]::GetLastWriteTimeUtc($f) -gt $since) { return $true }  # created or edited since

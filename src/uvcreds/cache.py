@@ -129,6 +129,7 @@ def obtain(
     force: bool,
     wait: float,
     warn: Callable[[str], None],
+    progress: Callable[[str], None],
 ) -> Credential:
     """A cached token if one is usable (and, unless `force`, not due), else a new one.
 
@@ -141,10 +142,10 @@ def obtain(
 
     started = time.time()
     if directory is None:
-        return _fetch_within(fetch, wait, describe, warn)
+        return _fetch_within(fetch, wait, describe, progress)
     try:
         secure.make_directory(directory, WHAT)
-        lock = _locked(directory, started + wait, describe, warn)
+        lock = _locked(directory, started + wait, describe, progress)
     except Timeout:  # an OSError too: caught first
         raise UvcredsError(
             f"index {describe['index']!r}: another uvcreds held the cache lock for {wait:g}s "
@@ -152,9 +153,9 @@ def obtain(
         ) from None
     except (UvcredsError, OSError) as exc:
         warn(f"{_reason(exc)}; the token is not kept")
-        return _fetch_within(fetch, wait, describe, warn)
+        return _fetch_within(fetch, wait, describe, progress)
     try:
-        return _under_lock(directory, key, describe, fetch, started, force, wait, warn)
+        return _under_lock(directory, key, describe, fetch, started, force, wait, warn, progress)
     finally:
         lock.release()
 
@@ -168,6 +169,7 @@ def _under_lock(
     force: bool,
     wait: float,
     warn: Callable[[str], None],
+    progress: Callable[[str], None],
 ) -> Credential:
     """obtain's work once the lock is held: read again, maybe fetch, write."""
     tokens, _ = load(directory)  # corrupt: the caller's lock-free read warned once
@@ -179,7 +181,7 @@ def _under_lock(
     if entry is not None and fresh_enough and (fetched_by_another or not wanted_new):
         return _credential(entry)
     try:
-        credential = _fetch_within(fetch, started + wait - time.time(), describe, warn)
+        credential = _fetch_within(fetch, started + wait - time.time(), describe, progress)
     except UvcredsError as exc:
         if entry is not None and fresh_enough:
             if force:  # asked for a new one: that failed, and says so
@@ -200,7 +202,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _locked(
-    directory: str, deadline: float, describe: dict[str, str], warn: Callable[[str], None]
+    directory: str, deadline: float, describe: dict[str, str], progress: Callable[[str], None]
 ) -> Any:
     """The cache lock, acquired by the deadline (else filelock's Timeout); says so once it
     has waited a second for another uvcreds that is fetching."""
@@ -213,7 +215,7 @@ def _locked(
     except Timeout:
         if deadline - time.time() <= 0:
             raise
-    warn(
+    progress(
         f"waiting for another uvcreds to get a token for index {describe['index']!r} "
         f"(at most {deadline - time.time():.0f}s more)"
     )
@@ -231,7 +233,7 @@ def _fetch_within(
     fetch: Callable[[], Credential],
     seconds: float,
     describe: dict[str, str],
-    warn: Callable[[str], None],
+    progress: Callable[[str], None],
 ) -> Credential:
     """Run fetch in a daemon thread, so a vendor that never answers cannot hold us past the
     limit; say what we wait for once it takes longer than a second."""
@@ -250,7 +252,7 @@ def _fetch_within(
     worker.start()
     worker.join(min(1.0, max(seconds, 0.01)))
     if not outcome and time.monotonic() < deadline:
-        warn(
+        progress(
             f"waiting for {describe['provider']} to give a token for index "
             f"{describe['index']!r} (at most {deadline - time.monotonic():.0f}s more)"
         )
@@ -297,12 +299,17 @@ def forget(directory: str, keys: set[str] | None) -> list[str]:
 
     if not secure.check_directory(directory, WHAT):
         return []
-    with FileLock(os.path.join(directory, LOCK_FILE), mode=0o600):
-        tokens, _ = load(directory)
-        dropped = [k for k in tokens if keys is None or k in keys]
-        names = [str(tokens.pop(k)["index"]) for k in dropped]
-        if dropped:
-            _write(directory, tokens)
+    if not [k for k in load(directory)[0] if keys is None or k in keys]:
+        return []  # nothing to forget: no lock taken, nothing written
+    try:
+        with FileLock(os.path.join(directory, LOCK_FILE), mode=0o600):
+            tokens, _ = load(directory)
+            dropped = [k for k in tokens if keys is None or k in keys]
+            names = [str(tokens.pop(k)["index"]) for k in dropped]
+            if dropped:
+                _write(directory, tokens)
+    except OSError as exc:
+        raise UvcredsError(f"{_reason(exc)}; no token was forgotten") from None
     return names
 
 

@@ -67,17 +67,20 @@ def hook_change(
     started_ns = time.time_ns()
     cwd = str(Path.cwd())
     locations = Locations(environ)
+    said: list[str] = []  # problems met on the way: said once, with the others
     try:
-        result = resolve.collect(Path(cwd), environ, locations, per_url=keyring, warn=warn)
+        result = resolve.collect(
+            Path(cwd), environ, locations, per_url=keyring, warn=said.append, progress=warn
+        )
         values = result.variables() if not keyring else usernames(result)
         if publish:
             values.update(result.publish_variables(publish))
         if keyring:
             answers.install_program(locations)
-        problems = result.messages()
+        problems = [*said, *result.messages()]
         watch = (result.due_at, result.watched, result.secret_variables())
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
-        values, problems, watch = {}, [str(exc)], (cache.NEVER, [], [])
+        values, problems, watch = {}, [*said, str(exc)], (cache.NEVER, [], [])
     out, fresh_problems = hook.respond(
         SHELLS[shell],
         values,

@@ -390,7 +390,19 @@ def _workspace(found: Discovery) -> list[Path]:
 def _is_file(found: Discovery, directory: Path) -> bool:
     path = directory / "pyproject.toml"
     found.watch(path)
-    return path.is_file()
+    return _regular(found, path)
+
+
+def _regular(found: Discovery, path: Path) -> bool:
+    """Whether `path` is a regular file; one that exists as anything else (a FIFO, a device,
+    a directory) is said once, never opened: uv would hang on it or fail."""
+    if path.is_file():
+        return True
+    if os.path.exists(path):
+        message = f"{path}: the TOML file is not a regular file; not read"
+        if not any(p.message == message for p in found.problems):
+            found.problems.append(Problem(message))
+    return False
 
 
 def _enclosing_workspace(found: Discovery, project: Path) -> tuple[Path, dict[str, Any]]:
@@ -464,7 +476,7 @@ def _member_pyproject(found: Discovery, member: Path) -> Path | None:
     found.watch(pyproject)
     if not member.is_dir():
         return None
-    if not pyproject.is_file():
+    if not _regular(found, pyproject):
         if member.name.startswith(".") or not _has_files(member):
             return None  # uv skips hidden and empty directories
         raise UvcredsError(f"{member}: a workspace member without pyproject.toml")
@@ -559,7 +571,7 @@ def _walk_settings(found: Discovery, start: Path) -> None:
         if uv_toml.exists():
             _add_uv_toml(found, uv_toml, required=True, role=role, project=True)
             role = FALLBACK
-        elif pyproject.is_file():
+        elif _regular(found, pyproject):
             table = _tool_uv(found, pyproject, quiet=role == FALLBACK)
             if table is None:
                 continue

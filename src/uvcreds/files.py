@@ -22,6 +22,8 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 # Deeper than any real configuration: brackets and braces open at once, parts of one key.
 MAX_TOML_DEPTH = 64
 MAX_KEY_PARTS = 64
+# Files the kernel makes up as they are read (`/proc/kmsg` even consumes what it gives).
+KERNEL_FILES = ("/proc/", "/sys/", "/dev/")
 
 
 def read_bounded(path: str, what: str, *, limit: int = MAX_FILE_BYTES, own: bool = False) -> bytes:
@@ -43,10 +45,14 @@ def read_bounded(path: str, what: str, *, limit: int = MAX_FILE_BYTES, own: bool
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UvcredsError(f"{path}: the {what} is not a regular file; not read")
+        if os.path.realpath(path).startswith(KERNEL_FILES):  # opening consumes nothing
+            raise UvcredsError(f"{path}: the {what} is a kernel file; not read")
         if own and hasattr(os, "getuid") and info.st_uid != os.getuid():
             raise UvcredsError(f"{path}: the {what} belongs to another user; remove it")
         if info.st_size > limit:
             raise UvcredsError(f"{path}: the {what} is larger than {_size(limit)}; not read")
+        if info.st_size == 0:  # empty, or a kernel file that only streams (/proc/kmsg)
+            return b""
         return _read_all(fd, path, what, limit)
     except OSError as exc:
         raise UvcredsError(f"{path}: cannot read the {what}: {exc.strerror}") from None

@@ -159,7 +159,7 @@ def keyring_values(values: Mapping[str, str]) -> dict[str, str]:
     """What secret-free mode puts in the environment instead: each username (uv asks the
     keyring only with one), and UV_KEYRING_PROVIDER; no password."""
     kept = {n: v for n, v in values.items() if n.endswith("_USERNAME") and v}
-    return {**kept, "UV_KEYRING_PROVIDER": "subprocess"}
+    return {**kept, "UV_KEYRING_PROVIDER": "subprocess"} if kept else {}
 
 
 def shell_changes(
@@ -214,7 +214,7 @@ def respond(
     state = _read_state(environ)
     if keyring:
         wanted = keyring_values(wanted)
-    private_bin = os.path.dirname(program_path(locations)) if keyring else None
+    private_bin = os.path.dirname(program_path(locations)) if keyring and wanted else None
     previous: dict[str, str | None] = state.get("prev", {})  # type: ignore[assignment]
     changes, kept = shell_changes(wanted, environ, previous, private_bin)
     said = f"{zlib.crc32(chr(10).join(problems).encode('utf-8', 'surrogateescape')):08x}"

@@ -129,14 +129,19 @@ def save(plan: Plan | None, locations: Locations) -> str | None:
 
     path = plan_path(plan["cwd"], plan["script"], locations)
     try:
-        secure.make_directory(locations.cache_dir, "token cache")
+        for directory in (locations.cache_dir, locations.plans_dir):
+            secure.check_directory(
+                directory, "token cache" if directory == locations.cache_dir else WHAT
+            )
+    except UvcredsError as exc:
+        return str(exc)  # another user could plant files there: say so
+    try:
+        secure.make_directory(locations.cache_dir, "token cache")  # 0700, not the umask's
         secure.make_directory(locations.plans_dir, WHAT)
         # ASCII (surrogates come out escaped); not synced: a lost plan is only made again.
         secure.write_atomically(path, json.dumps(plan).encode(), durable=False)
-    except UvcredsError as exc:
-        return str(exc)
-    except OSError:
-        pass
+    except (OSError, UvcredsError):
+        pass  # read-only or full: the token cache said so already, if it mattered
     return None
 
 

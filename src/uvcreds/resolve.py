@@ -236,6 +236,7 @@ def collect(
     names: set[str] | None = None,
     per_url: bool = False,
     warn: Warn,
+    progress: Warn | None = None,
 ) -> Result:
     """Credentials for every variable at cwd, and the plan saved for the fast path.
 
@@ -266,7 +267,7 @@ def collect(
         wanted = names is None or any(r.index.name in names for r in decision.indexes)
         mode = refresh if wanted else USE
         try:
-            _obtain(decision, tokens, recorded, directory, mode, due_keys, warn)
+            _obtain(decision, tokens, recorded, directory, mode, due_keys, warn, progress or warn)
         except UvcredsError as exc:
             decision.problem = str(exc)
             continue
@@ -304,7 +305,7 @@ def credential_for(
     directory = _usable_cache(locations, result)
     tokens = cache.load(directory)[0] if directory and decision.held_in is None else {}
     due_keys: list[str] = []
-    _obtain(decision, tokens, recorded, directory, USE, due_keys, warn)
+    _obtain(decision, tokens, recorded, directory, USE, due_keys, warn, warn)
     if due_keys:
         _refresh_in_background(cwd, None, environ)
     request = Index(item.index.name, str(url), item.index.source, target=url)
@@ -389,6 +390,7 @@ def _obtain(
     mode: str,
     due_keys: list[str],
     warn: Warn,
+    progress: Warn,
 ) -> None:
     """The chosen index's credential: read from its variables, or from the cache (None: a
     cache that cannot be used), or fetched."""
@@ -425,6 +427,7 @@ def _obtain(
         force=mode == FORCE,
         wait=cache.timeout(environ),
         warn=warn,
+        progress=progress,
     )
     decision.credential = credential
     if credential.expires_at is not None:

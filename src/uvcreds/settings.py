@@ -124,6 +124,9 @@ def _resolve_one(
         team = {k: v for k, v in team.items() if k not in ignored}
     name = _provider_name(personal, personal_origin) or team.get("provider") or detected
     if name is None:
+        known = set().union(*(p.KEYS for p in PROVIDERS.values()))
+        _check_known(known, personal, personal_origin)
+        _check_known(known, team, team_origin)  # a typo is said even where nothing applies
         no_provider = Resolved(index, None, Settings({}, environ, dotenv), team_file=team_path)
         return no_provider, sorted(ignored)
     provider = lookup(name, f"index {index.name!r} ({personal_origin if binding else team_origin})")
@@ -149,7 +152,11 @@ def _provider_name(values: Mapping[str, object], origin: str) -> str | None:
 
 
 def _check_keys(provider: Provider, values: Mapping[str, object], origin: str) -> None:
-    known = {"provider", "url", *provider.KEYS}
+    _check_known(set(provider.KEYS), values, origin)
+
+
+def _check_known(keys: set[str], values: Mapping[str, object], origin: str) -> None:
+    known = {"provider", "url", *keys}
     unknown = sorted(set(values) - known)
     if unknown:
         raise UvcredsError(

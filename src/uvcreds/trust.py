@@ -20,7 +20,7 @@ from uvcreds.config import Discovery
 from uvcreds.errors import UvcredsError
 
 ALLOWED, DENIED, NOT_ALLOWED = "allowed", "denied", "not allowed"
-STORE = "the trust store"
+STORE = "trust store"
 
 
 def _content_hash(discovery: Discovery) -> str:

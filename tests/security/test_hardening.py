@@ -25,24 +25,21 @@ import shlex
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.fakes._server import Reply
 from tests.fakes.bin import FakeBinDir
 from tests.fakes.codeartifact import CodeArtifactFake, TokenRequest
-from tests.fakes._server import Reply
 from tests.helpers import make_isolated_env, uvcreds_cmd, write_project
-from tests.security.hostile import assert_clean_stderr, credential_table, write_user_config
+from tests.security.hostile import assert_clean_stderr, credential_table
 from tests.security.test_malformed import EXPECTED, MINTED, PYPROJECT, SECRET, World, make_world
-from uvcreds import plan
-from uvcreds.paths import Locations
 
 WAITING = "uvcreds: waiting for "
 CODEARTIFACT_URL = (
@@ -121,6 +118,19 @@ def bash_eval(code: str, cwd: Path, env: Mapping[str, str]) -> subprocess.Comple
         timeout=60,
         check=False,
     )
+
+
+def prompts(world: World, count: int) -> list[list[str]]:
+    """`eval "$(uvcreds init bash)"`, then `count` prompts in the project, as bash runs them
+    (PROMPT_COMMAND); the stderr lines of each prompt."""
+    init = shlex.join([*uvcreds_cmd(), "init", "bash"])
+    logs = [world.root / f"prompt.{i}" for i in range(count)]
+    code = f'eval "$({init})"\n' + "".join(
+        f'eval "$PROMPT_COMMAND" 2>{shlex.quote(str(log))}\n' for log in logs
+    )
+    done = bash_eval(code, world.project, world.env)
+    assert done.returncode == 0, done.stderr
+    return [assert_clean_stderr(log.read_text()) for log in logs]
 
 
 def every_file(*directories: Path) -> Iterator[Path]:
@@ -249,6 +259,7 @@ def test_plans_planted_while_the_cache_was_0777_run_nothing_after_chmod_700(
         other_user.write(cache / "plans" / plan_file.name, json.dumps(hostile).encode())
         reason = "belongs to another user; remove it"
     os.chmod(cache, 0o700)  # as uvcreds advised
+    assert (cache / "plans").lstat().st_uid == other_user.uid
     before = _listing(theirs) + _listing(cache / "plans")
 
     export = run_world(world, "export")
@@ -264,6 +275,7 @@ def test_plans_planted_while_the_cache_was_0777_run_nothing_after_chmod_700(
     assert (hook.returncode, hook.messages) == (0, [refused])
     assert bash_eval(hook.stdout, world.root, {}).returncode == 0
     assert json.loads(run_world(world, "export", "--format", "json").stdout) == EXPECTED
+    assert prompts(world, 3) == [[refused], [], []]  # said once, not at every prompt
     assert not canary.exists()
     assert _listing(theirs) + _listing(cache / "plans") == before  # neither read into nor written
 
@@ -354,7 +366,6 @@ def test_prune_follows_no_link_another_user_planted(
     kept = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in (bashrc, notes)}
     for directory in (cache, cache / "plans", cache / "stamps"):
         os.chmod(directory, 0o777)  # `chmod -R 777`, the mistake
-    (cache / "pruned").unlink()
     other_user.symlink(bashrc, cache / "plans" / "0badf00d.json", days_old=40)
     other_user.symlink(notes, cache / "stamps" / "1-1", days_old=40)
     other_user.symlink(bashrc, cache / "pruned", days_old=40)
@@ -526,7 +537,44 @@ def _kmsg_unread() -> int:
     return int(libc.klogctl(SYSLOG_ACTION_SIZE_UNREAD, None, 0))
 
 
+_SYSCALL = re.compile(r"(\d+) +(openat|read|close)\((?:\w+, \"([^\"]*)\"|(\d+))")
+_RESULT = re.compile(r"= (-?\d+)")
+
+
+def _reads_of(path: Path, log: Path) -> int:
+    """How many read() calls an `strace -f -e trace=openat,read,close` log shows on a file
+    descriptor opened for `path` (by any process)."""
+    open_fds: dict[tuple[str, str], str] = {}
+    reads = 0
+    for line in log.read_text().splitlines():
+        call = _SYSCALL.match(line)
+        if call is None:
+            continue
+        pid, name, opened, fd = call.groups()
+        if name == "openat":
+            result = _RESULT.search(line)
+            if opened == str(path) and result and int(result.group(1)) >= 0:
+                open_fds[(pid, result.group(1))] = opened
+        elif name == "read" and (pid, fd) in open_fds:
+            reads += 1
+        elif name == "close":
+            open_fds.pop((pid, fd or ""), None)
+    return reads
+
+
+def _working_strace() -> str | None:
+    """strace, where it is installed and may trace here (ptrace can be forbidden)."""
+    found = shutil.which("strace")
+    if found is None:
+        return None
+    probe = subprocess.run([found, "-o", os.devnull, "true"], capture_output=True, check=False)
+    return found if probe.returncode == 0 else None
+
+
 def test_proc_kmsg_as_pyproject_is_refused_and_not_read(world_tmp: World) -> None:
+    """/proc/kmsg is a regular file to fstat, size 0, and reading it consumes the kernel log
+    (root can open it). Refused in one line, and never read: checked with strace where it is
+    installed, and with the kernel's count of unread log bytes."""
     try:
         os.close(os.open("/proc/kmsg", os.O_RDONLY | os.O_NONBLOCK))
     except OSError as exc:
@@ -536,16 +584,39 @@ def test_proc_kmsg_as_pyproject_is_refused_and_not_read(world_tmp: World) -> Non
     pyproject.unlink()
     pyproject.symlink_to("/proc/kmsg")
     unread = _kmsg_unread()
+    strace = _working_strace()
+    reads = 0
     for args, status in ((["export"], 1), (["hook", "bash"], 0), (["status"], 1)):
-        ran = run_world(world, *args, timeout=15)
-        assert ran.seconds < QUICK, args
+        if strace:
+            log = world.root / "strace.log"
+            traced = [strace, "-f", "-qq", "-o", str(log), "-e", "trace=openat,read,close"]
+            started = time.monotonic()
+            done = subprocess.run(
+                [*traced, *uvcreds_cmd(), *args],
+                env=world.env,
+                cwd=world.project,
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
+            ran = Ran(
+                done.returncode,
+                done.stdout.decode(),
+                done.stderr.decode(),
+                time.monotonic() - started,
+            )
+            reads += _reads_of(pyproject, log)
+        else:
+            ran = run_world(world, *args, timeout=15)
+            assert ran.seconds < QUICK, args
         assert ran.returncode == status, (args, ran.stderr)
         assert len(ran.messages) == 1 and ran.messages[0].startswith(f"uvcreds: {pyproject}: ")
         assert ran.messages[0].endswith("; not read"), ran.messages
-    # Never read: what the kernel logged before is still there for its reader. (Reading
-    # /proc/kmsg consumes it; where something already drained it, this cannot tell.)
+    assert reads == 0, f"uvcreds read /proc/kmsg {reads} times"
+    # What the kernel logged before is still there for its reader (where something already
+    # drained it, this cannot tell).
     if unread:
-        assert _kmsg_unread() >= unread, "uvcreds read /proc/kmsg"
+        assert _kmsg_unread() >= unread, "uvcreds consumed the kernel log"
 
 
 def _run_measured(world: World, *args: str) -> tuple[Ran, int]:
@@ -746,66 +817,69 @@ def vendor(tmp_path: Path, garbage_codeartifact: GarbageCodeArtifact) -> Vendor:
     return Vendor(tmp_path / "project", env, garbage_codeartifact)
 
 
-def _no_token(vendor: Vendor) -> None:
-    vendor.fake.body = json.dumps({"expiration": time.time() + 3600}).encode()
+Setup = Callable[[GarbageCodeArtifact], None]
 
 
-VENDOR_ANSWERS = {
-    # case: (set the fake up, the end of the one line after "index 'private': ")
-    "garbage JSON": (
-        lambda v: setattr(v.fake, "body", b"{not json"),
-        "CodeArtifact answered without a token or its expiry; check "
-        "AWS_ENDPOINT_URL_CODEARTIFACT or try again",
-    ),
-    "no expiration": (
-        lambda v: setattr(v.fake, "body", b'{"authorizationToken": "tok-no-expiry"}'),
-        "CodeArtifact answered without a token or its expiry; check "
-        "AWS_ENDPOINT_URL_CODEARTIFACT or try again",
-    ),
+def _body(body: object) -> Setup:
+    def setup(fake: GarbageCodeArtifact) -> None:
+        fake.body = body if isinstance(body, bytes) else json.dumps(body).encode()
+
+    return setup
+
+
+def _lifetime(seconds: float) -> Setup:
+    def setup(fake: GarbageCodeArtifact) -> None:
+        fake.lifetime = seconds
+
+    return setup
+
+
+def _token(token: str) -> Setup:
+    def setup(fake: GarbageCodeArtifact) -> None:
+        fake.token = token  # sent JSON-escaped: "\ud800", "\u0000"
+
+    return setup
+
+
+NO_TOKEN = re.escape(
+    "CodeArtifact answered without a token or its expiry; check AWS_ENDPOINT_URL_CODEARTIFACT "
+    "or try again"
+)
+CANNOT_SEND = re.escape("aws gave a token uv cannot send; nothing is exported")
+# case: (what the fake answers, the rest of the one line after "index 'private': ", a regex)
+VENDOR_ANSWERS: dict[str, tuple[Setup, str]] = {
+    "garbage JSON": (_body(b"{not json"), NO_TOKEN),
+    "no expiration": (_body({"authorizationToken": "tok-no-expiry"}), NO_TOKEN),
     "expiration not a time": (
-        lambda v: setattr(v.fake, "body", b'{"authorizationToken": "tok-x", "expiration": "soon"}'),
-        "CodeArtifact answered without a token or its expiry; check "
-        "AWS_ENDPOINT_URL_CODEARTIFACT or try again",
+        _body({"authorizationToken": "tok-x", "expiration": "soon"}),
+        NO_TOKEN,
     ),
-    "no token": (
-        _no_token,
-        "CodeArtifact answered without a token or its expiry; check "
-        "AWS_ENDPOINT_URL_CODEARTIFACT or try again",
-    ),
+    "no token": (_body({"expiration": 2e9}), NO_TOKEN),
+    "token not a string": (_body({"authorizationToken": 5, "expiration": 2e9}), NO_TOKEN),
     "already expired": (
-        lambda v: setattr(v.fake, "lifetime", -10.0),
-        "aws gave a token already expired; nothing is exported",
+        _lifetime(-10.0),
+        re.escape("aws gave a token already expired; nothing is exported"),
     ),
-    "valid 30 s": (
-        lambda v: setattr(v.fake, "lifetime", 30.0),
-        "aws gave a token expiring in 30s; nothing is exported",
-    ),
-    "lone surrogate": (
-        lambda v: setattr(v.fake, "token", "tok-\ud800"),
-        "aws gave a token uv cannot send; nothing is exported",
-    ),
-    "NUL": (
-        lambda v: setattr(v.fake, "token", "tok\x00en"),
-        "aws gave a token uv cannot send; nothing is exported",
-    ),
+    "valid 30 s": (_lifetime(30.0), r"aws gave a token expiring in (29|30)s; nothing is exported"),
+    "lone surrogate": (_token("tok-\ud800"), CANNOT_SEND),
+    "NUL": (_token("tok\x00en"), CANNOT_SEND),
 }
 
 
 @pytest.mark.parametrize("case", sorted(VENDOR_ANSWERS))
 def test_a_vendor_answering_garbage_is_one_line_and_nothing_kept(vendor: Vendor, case: str) -> None:
     setup, reason = VENDOR_ANSWERS[case]
-    setup(vendor)
-    line = f"uvcreds: index 'private': {reason}"
-    requests = 0
-    for args, status in (
+    setup(vendor.fake)
+    line = re.compile("uvcreds: index 'private': " + reason)
+    runs = (
         (["export", "--format", "json"], 1),
         (["export"], 1),
         (["hook", "bash"], 0),
         (["exec", "--", "sh", "-c", 'test -z "${UV_INDEX_PRIVATE_PASSWORD+x}"'], 0),
         (["refresh"], 1),
-    ):
+    )
+    for requests, (args, status) in enumerate(runs, start=1):
         ran = vendor.run(*args)
-        requests += 1
         assert ran.returncode == status, (args, ran.stderr)
         if args[0] == "export" and len(args) > 1:
             assert ran.values() == {}
@@ -813,7 +887,9 @@ def test_a_vendor_answering_garbage_is_one_line_and_nothing_kept(vendor: Vendor,
             assert ran.stdout == ""
         else:
             assert "UV_INDEX_PRIVATE_PASSWORD" not in ran.stdout
-        assert ran.messages == [line], args
+        assert len(ran.messages) == 1 and line.fullmatch(ran.messages[0]), (args, ran.messages)
+        for token in [*vendor.fake.issued, "tok-no-expiry", "tok-x"]:
+            assert token not in ran.stderr
         assert vendor.fake.request_count == requests, args  # one request per run, no retry
         assert vendor.cached() == []
     status_run = vendor.run("status")
@@ -870,15 +946,21 @@ def test_on_a_full_disk_the_token_just_minted_is_still_printed(
         directory.mkdir(mode=0o700)
     world.env["UVCREDS_CACHE_DIR"] = str(directory)
     _fill(small_tmpfs)
+    not_kept = (
+        f"uvcreds: {directory / 'tokens.json'}: cannot save the token for index 'mint' (No "
+        "space left on device); it is used now and asked for again next time"
+    )
     export = run_world(world, "export", "--format", "json")
-    assert export.returncode == 0, export.stderr
-    assert export.values() == EXPECTED
-    [line] = export.messages
-    assert line.startswith(f"uvcreds: {directory}") and "No space left on device" in line, line
-    assert "'mint'" in line and "not kept" in line or "asked for again" in line, line
+    assert (export.returncode, export.values(), export.messages) == (0, EXPECTED, [not_kept])
     hook = run_world(world, "hook", "bash")
-    assert hook.returncode == 0 and MINTED in hook.stdout and SECRET in hook.stdout
-    assert hook.messages == [line]
+    assert (hook.returncode, hook.messages) == (0, [not_kept])
+    assert MINTED in hook.stdout and SECRET in hook.stdout
+    assert prompts(world, 3) == [[not_kept], [], []]  # said once, not at every prompt
+    refresh = run_world(world, "refresh")
+    assert (refresh.returncode, refresh.messages) == (
+        0,
+        [not_kept, "uvcreds: refreshed the token of index 'mint'"],
+    )
 
 
 @pytest.fixture
@@ -907,39 +989,64 @@ def test_a_read_only_cache_on_a_cold_run(world_tmp: World, read_only_dir: Path, 
     world = world_tmp
     directory = read_only_dir if cache == "the read-only directory" else read_only_dir / "uvcreds"
     world.env["UVCREDS_CACHE_DIR"] = str(directory)
+    reason = "Read-only file system" if os.geteuid() == 0 else "Permission denied"
+    if cache == "the read-only directory":
+        not_kept = f"uvcreds: {directory / 'tokens.lock'}: {reason}; the token is not kept"
+    else:
+        not_kept = (
+            f"uvcreds: {directory}: cannot create the token cache: {reason}; the token is not kept"
+        )
     export = run_world(world, "export", "--format", "json")
     assert (export.returncode, export.values()) == (0, EXPECTED), export.stderr
-    [line] = export.messages
-    assert line.startswith(f"uvcreds: {directory}"), line
-    assert "Read-only file system" in line or "Permission denied" in line, line
+    assert export.messages[0] == not_kept
     hook = run_world(world, "hook", "bash")
     assert hook.returncode == 0 and MINTED in hook.stdout
-    assert hook.messages == [line]
+    assert hook.messages == export.messages
     status = run_world(world, "status")
-    assert status.returncode == 0, status.stderr
+    assert (status.returncode, status.messages) == (0, [])
+    assert prompts(world, 3)[1:] == [[], []]  # said once, not at every prompt
+    assert export.messages == [not_kept]  # one cause, one line
+
+
+def test_logout_with_a_read_only_cache(world_tmp: World, read_only_dir: Path) -> None:
+    world = world_tmp
+    world.env["UVCREDS_CACHE_DIR"] = str(read_only_dir)
+    for args in (["logout"], ["logout", "--all"], ["logout", "mint"]):
+        ran = run_world(world, *args)
+        assert (ran.returncode, ran.messages) == (0, ["uvcreds: no cached token to forget"]), args
 
 
 def test_a_token_cache_that_is_a_directory(world_tmp: World) -> None:
     world = world_tmp
     world.tokens.mkdir(parents=True)
+    ignored = (
+        f"uvcreds: {world.tokens}: the token cache is not a regular file; not read; it is ignored"
+    )
+    not_kept = (
+        f"uvcreds: {world.tokens}: cannot save the token for index 'mint' (Is a directory); it "
+        "is used now and asked for again next time"
+    )
     export = run_world(world, "export", "--format", "json")
     assert (export.returncode, export.values()) == (0, EXPECTED), export.stderr
-    assert export.messages == [
-        f"uvcreds: {world.tokens}: the token cache is not a regular file; not read; it is ignored",
-        f"uvcreds: {world.tokens}: cannot save the token for index 'mint' (Is a directory); it "
-        "is used now and asked for again next time",
-    ]
-    for args, status in ((["hook", "bash"], 0), (["status"], 0), (["refresh"], 0), (["logout"], 0)):
+    assert export.messages == [not_kept, ignored]
+    for args, messages in (
+        (["hook", "bash"], [not_kept, ignored]),
+        (["status"], [ignored]),
+        (["refresh"], [not_kept, ignored, "uvcreds: refreshed the token of index 'mint'"]),
+        (["logout"], ["uvcreds: no cached token to forget"]),
+        (["logout", "--all"], ["uvcreds: no cached token to forget"]),
+    ):
         ran = run_world(world, *args)
-        assert ran.returncode == status, (args, ran.stderr)
-        assert len(ran.messages) <= 2, (args, ran.messages)
+        assert (ran.returncode, ran.messages) == (0, messages), args
 
 
 # --- signals -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "args", [["export"], ["hook", "bash"], ["refresh"], ["exec", "--", "true"]]
+    "args",
+    [["export"], ["hook", "bash"], ["refresh"], ["exec", "--", "true"]],
+    ids=["export", "hook", "refresh", "exec"],
 )
 def test_ctrl_c_while_a_vendor_is_slow(vendor: Vendor, args: list[str]) -> None:
     """SIGINT to the process group (as a terminal sends it) while the fetch waits: one line,
@@ -1067,7 +1174,7 @@ def test_an_azure_url_password_is_on_no_programs_argv(tmp_path: Path) -> None:
     assert export.returncode == 0, export.stderr
     assert export.values()["UV_INDEX_FEED_PASSWORD"] == "session-token-1"
     assert refresh.returncode == 0, refresh.stderr
-    argvs = [call for call in provider.calls()]
+    argvs = provider.calls()
     assert argvs and all(AZURE_URL_SECRET not in " ".join(a) for a in argvs), argvs
     assert any(b"CredentialProvider.Microsoft" in line for line in seen)  # the watch saw it
     assert not [line for line in seen if AZURE_URL_SECRET.encode() in line]
@@ -1115,6 +1222,7 @@ def test_status_exits_1_on_invalid_toml(world_tmp: World, target: str) -> None:
     assert status.returncode == 1
     [line] = status.messages
     assert line.startswith(f"uvcreds: {path}: invalid TOML: "), line
+    assert "; fix the file" in line and "(at line " in line, line
 
 
 @pytest.mark.parametrize("bound", [True, False], ids=["personal binding", "no binding"])
@@ -1132,6 +1240,12 @@ def test_a_typo_in_the_projects_settings_is_blamed_on_the_project_file(
             "[tool.uvcreds.index.pub]",
         )
     pyproject.write_text(text)
+    if bound:
+        export = run_world(world, "export")
+        assert export.messages == [
+            f"uvcreds: {pyproject} ([tool.uvcreds.index.corp]): unknown setting 'usrname' "
+            "(known: password-env, provider, username, username-env)"
+        ]
     for args, status in ((["export"], 1), (["hook", "bash"], 0), (["status"], 1)):
         ran = run_world(world, *args)
         assert ran.returncode == status, (args, ran.stderr)
@@ -1145,15 +1259,19 @@ def test_a_typo_in_the_projects_settings_is_blamed_on_the_project_file(
 def test_logout_of_an_unknown_index_is_one_line_and_exit_1(world_tmp: World) -> None:
     world = world_tmp
     assert run_world(world, "export").returncode == 0
-    for args in (["logout", "nosuch"], ["refresh", "nosuch"], ["export", "--publish", "nosuch"]):
+    unknown = "no index named 'nosuch' here (found: corp, mint)"
+    for args, line in (
+        (["logout", "nosuch"], f"uvcreds: {unknown}"),
+        (["refresh", "nosuch"], f"uvcreds: {unknown}"),
+        (["export", "--publish", "nosuch"], f"uvcreds: --publish nosuch: {unknown}"),
+        (["exec", "--publish", "nosuch", "--", "true"], f"uvcreds: --publish nosuch: {unknown}"),
+    ):
         ran = run_world(world, *args)
-        assert ran.returncode == 1, args
-        [line] = ran.messages
-        assert "no index named 'nosuch' here (found: corp, mint)" in line, line
+        assert (ran.returncode, ran.messages) == (1, [line]), args
     assert json.loads(world.tokens.read_text())["tokens"]  # nothing forgotten
 
 
-@pytest.mark.parametrize("umask", [0o022, 0o000])
+@pytest.mark.parametrize("umask", [0o022, 0o000], ids=["umask 022", "umask 000"])
 def test_the_cache_directory_made_by_a_run_that_only_saves_a_plan_is_0700(
     tmp_path: Path, umask: int
 ) -> None:
@@ -1175,7 +1293,3 @@ def test_the_cache_directory_made_by_a_run_that_only_saves_a_plan_is_0700(
     assert hook.returncode == 0
     for path in world.cache_dir.rglob("*"):
         assert path.stat().st_mode & 0o077 == 0, path
-
-
-def _plan_name(world: World) -> str:
-    return os.path.basename(plan.plan_path(str(world.project), None, Locations(world.env)))

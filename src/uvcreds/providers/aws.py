@@ -48,6 +48,10 @@ HOST = re.compile(
 DOMAIN = re.compile(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$")
 OWNER = re.compile(r"^\d{12}$")
 USERNAME = "aws"
+NO_TOKEN = (
+    "CodeArtifact answered without a token or its expiry; check AWS_ENDPOINT_URL_CODEARTIFACT "
+    "or try again"
+)
 MIN_DURATION, MAX_DURATION = 900, 43200
 
 
@@ -76,10 +80,7 @@ def fetch(index: Index, settings: Settings) -> Credential:
     reply = _call(index, settings, region, request)
     token, expiration = reply.get("authorizationToken"), reply.get("expiration")
     if not isinstance(token, str) or not hasattr(expiration, "timestamp"):
-        raise UvcredsError(
-            f"index {index.name!r}: CodeArtifact answered without a token or its expiry; "
-            "check AWS_ENDPOINT_URL_CODEARTIFACT or try again"
-        )
+        raise UvcredsError(f"index {index.name!r}: {NO_TOKEN}")
     return Credential(USERNAME, token, expiration.timestamp())
 
 
@@ -131,6 +132,8 @@ def _call(index: Index, settings: Settings, region: str | None, request: dict[st
         session = boto3.session.Session(profile_name=profile, region_name=region)
         client = session.client("codeartifact", config=config)
         return client.get_authorization_token(**request)
+    except ValueError:  # botocore could not parse the answer (a timestamp, a body)
+        raise UvcredsError(f"index {index.name!r}: {NO_TOKEN}") from None
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         named = profile or _environment_profile(settings)
         reason = _explain(exc, request, named, index.display_url)
