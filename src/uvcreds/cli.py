@@ -345,6 +345,60 @@ def keyring_get(service: str, username: str | None, mode: str | None) -> None:
     sys.exit(answers.keyring_main(args, os.environ, fast_only=False))
 
 
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per index, in a list.")
+@_script_option
+def doctor(names: Sequence[str], as_json: bool, script: Path | None) -> None:
+    """Explain each index end to end, and probe it live.
+
+    Definition, provider, trust, the credential and its expiry, this shell's variables
+    against what would be exported, and what the index answers without the credential and
+    with it (within UVCREDS_TIMEOUT), each answer explained in one line. The credential goes
+    only to the index URL itself; no secret is printed. Exits 0 only when every index
+    answered with its credential.
+    """
+    from uvcreds import doctor as diagnose
+
+    environ = os.environ
+    result = diagnose.prepare(Path.cwd(), environ, Locations(environ), script=script, warn=_warn)
+    _check_names(result, names)
+    report = diagnose.examine(result, environ, names)
+    for problem in report.problems:
+        _warn(problem.message)
+    if as_json:
+        _out(json.dumps([row.as_json() for row in report.rows], indent=2) + "\n")
+    elif not report.rows:
+        _out("no named indexes here\n")
+    for row in report.rows if not as_json else ():
+        _out(_doctor_text(row))
+    sys.exit(0 if report.ok else 1)
+
+
+def _doctor_text(row: Any) -> str:
+    shown = printable
+    states = set(row.shell.values())
+    shell = (
+        "nothing to export, nothing set"
+        if states == {"unset"}
+        else f"{' '.join(row.shell)} current"
+        if states == {"current"}
+        else ", ".join(f"{name} {state}" for name, state in row.shell.items())
+    )
+    lines = [
+        f"{shown(row.name)}  {shown(row.url)}",
+        f"  defined in:  {shown(row.source)} ({row.role})",
+        f"  provider:    {shown(row.provider or 'none')} (settings: {shown(row.settings)})",
+        f"  trust:       {row.trust}",
+        f"  credential:  {shown(row.credential)}",
+        f"  this shell:  {shell}",
+        f"  probe:       {shown(row.probe_text())}",
+        f"  diagnosis:   {shown(row.diagnosis)}",
+        *(f"  note:        {shown(note)}" for note in row.notes),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _check_names(result: resolve.Result, names: Sequence[str]) -> None:
     known = set(result.names())
     for name in names:

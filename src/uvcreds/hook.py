@@ -211,7 +211,7 @@ def respond(
     not yet shown since the last change (so no prompt repeats them). `watch`: when the next
     token falls due, the paths and the secret variables whose change means "run again"."""
     due, watched, variables = watch
-    state = _read_state(environ)
+    state = read_state(environ)
     if keyring:
         wanted = keyring_values(wanted)
     private_bin = os.path.dirname(program_path(locations)) if keyring and wanted else None
@@ -235,7 +235,7 @@ def respond(
     return out, [] if said == state.get("said") else list(problems)
 
 
-def _read_state(environ: Mapping[str, str]) -> dict[str, object]:
+def read_state(environ: Mapping[str, str]) -> dict[str, object]:
     """This shell's state; anything that is not the shape uvcreds writes, with variable
     names uvcreds forms, is dropped whole (the environment is anyone's to set)."""
     try:
