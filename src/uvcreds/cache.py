@@ -20,7 +20,7 @@ from uvcreds.errors import UvcredsError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
     from typing import Any
 
     # {"index", "url", "provider", "username", "password", "fetched_at", "expires_at", "due_at"}
@@ -36,8 +36,6 @@ VERSION = 1
 EXPORT_MARGIN = 60.0
 # Refresh in the last quarter of a token's life, and at least this long before it expires.
 REFRESH_AHEAD = 300.0
-DEFAULT_TIMEOUT = 30.0
-MAX_TIMEOUT = 3600.0
 # "No token falls due" (the largest Unix time a 32-bit shell clock compares).
 NEVER = 2**31 - 1
 
@@ -103,21 +101,6 @@ def _valid_text(value: object) -> bool:
 def _valid_time(value: object) -> bool:
     """A Unix time this code can do arithmetic and gmtime() on: not NaN, infinite or absurd."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e11
-
-
-def timeout(environ: Mapping[str, str]) -> float:
-    raw = environ.get("UVCREDS_TIMEOUT", "")
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan and inf
-        raise UvcredsError(
-            f"UVCREDS_TIMEOUT={raw!r}: give a number of seconds above 0, at most {MAX_TIMEOUT:g}"
-        )
-    return seconds
 
 
 def obtain(

@@ -21,11 +21,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uvcreds import __version__, cache, hook, resolve, urls
+from uvcreds import __version__, hook, resolve, urls
 from uvcreds.config import Problem
 from uvcreds.paths import Locations
 from uvcreds.providers import detect
-from uvcreds.providers.base import VENDOR_VARIABLE
+from uvcreds.providers.base import VENDOR_VARIABLE, timeout
 from uvcreds.settings import Resolved
 
 Warn = Callable[[str], None]
@@ -164,7 +164,7 @@ def examine(
 ) -> Report:
     """Every index of `result` (or those named), explained and probed; the probes run at
     once, all within UVCREDS_TIMEOUT."""
-    seconds = cache.timeout(environ)
+    seconds = timeout(environ)
     picked = [
         (decision, item)
         for decision in result.decisions

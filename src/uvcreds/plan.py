@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from typing import TypedDict
 
     from uvcreds.paths import Locations
-    from uvcreds.resolve import Result
 
     class HeldIn(TypedDict):
         password_env: str
@@ -78,37 +77,44 @@ def plan_path(cwd: str, script: str | None, locations: Locations) -> str:
     return os.path.join(locations.plans_dir, f"{zlib.crc32(where):08x}.json")
 
 
+def variable(
+    stem: str,
+    names: list[str],
+    urls: list[str],
+    username: str,
+    key: str | None,
+    held_in: tuple[str, str | None, str] | None,
+) -> Variable:
+    """One planned variable pair (see Variable); `held_in`: (password_env, username_env,
+    username) of a secret read from the environment."""
+    held: HeldIn | None = None
+    if held_in is not None:
+        held = {"password_env": held_in[0], "username_env": held_in[1], "username": held_in[2]}
+    entry: Variable = {
+        "stem": stem,
+        "names": names,
+        "urls": urls,
+        "username": username,
+        "key": key,
+        "held_in": held,
+    }
+    return entry
+
+
 def build(
-    cwd: Path, script: Path | None, result: Result, env: dict[str, str | None], started_ns: int
+    where: tuple[Path, Path | None],
+    variables: list[Variable],
+    watched: list[str],
+    secret_env: list[str],
+    env: dict[str, str | None],
+    started_ns: int,
 ) -> Plan | None:
-    """The plan for a result, or None when a watched path changed while it was being read
-    (its fingerprint is newer than the run's start)."""
-    watch = [files.fingerprint(path) for path in result.watched]
+    """The plan for `where` (directory, script), or None when a watched path changed while
+    it was being read (its fingerprint is newer than the run's start)."""
+    watch = [files.fingerprint(path) for path in watched]
     if any(isinstance(t, int) and t >= started_ns for f in watch for t in f[5:7]):
         return None
-    variables: list[Variable] = []
-    for decision in result.decisions:
-        if decision.chosen is None or decision.credential is None:
-            continue
-        held = decision.held_in
-        names = [decision.chosen.index.name]
-        names += [r.index.name for r in decision.indexes if r.index.name not in names]
-        variables.append(
-            {
-                "stem": decision.stem,
-                "names": names,
-                "urls": sorted({str(r.index.target) for r in decision.indexes if r.index.target}),
-                "username": decision.chosen.index.username,
-                "key": decision.key,
-                "held_in": None
-                if held is None
-                else {
-                    "password_env": held.password_env,
-                    "username_env": held.username_env,
-                    "username": held.username,
-                },
-            }
-        )
+    cwd, script = where
     return {
         "version": VERSION,
         "cwd": str(cwd),
@@ -116,7 +122,7 @@ def build(
         "env": env,
         "watch": watch,
         "variables": variables,
-        "secret_env": result.secret_variables(),
+        "secret_env": secret_env,
     }
 
 

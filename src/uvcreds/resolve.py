@@ -28,7 +28,7 @@ from uvcreds.environment import RecordingEnviron
 from uvcreds.errors import UvcredsError
 from uvcreds.paths import Locations
 from uvcreds.providers import PROVIDERS
-from uvcreds.providers.base import USER_SECRET, Credential, HeldIn
+from uvcreds.providers.base import USER_SECRET, Credential, HeldIn, timeout
 from uvcreds.settings import Credentials, Resolved, resolve, user_config
 
 USE, DUE, FORCE = "use", "due", "force"
@@ -75,6 +75,15 @@ class Decision:
     @property
     def password_var(self) -> str:
         return f"UV_INDEX_{self.stem}_PASSWORD"
+
+    def planned(self) -> plan.Variable:
+        """This decision as the plan keeps it: no secret, only where it is read again."""
+        assert self.chosen is not None
+        names = list(dict.fromkeys([self.chosen.index.name, *(r.index.name for r in self.indexes)]))
+        targets = sorted({str(r.index.target) for r in self.indexes if r.index.target})
+        held = self.held_in
+        again = None if held is None else (held.password_env, held.username_env, held.username)
+        return plan.variable(self.stem, names, targets, self.chosen.index.username, self.key, again)
 
     @property
     def username(self) -> str:
@@ -277,7 +286,15 @@ def collect(
     if due_keys:
         _refresh_in_background(cwd, script, environ)
     if result.ok and not result.problems and directory is not None and not per_url:
-        built = plan.build(cwd, script, result, recorded.digests(), started_ns)
+        planned = [d.planned() for d in result.decisions if d.chosen and d.credential]
+        built = plan.build(
+            (cwd, script),
+            planned,
+            result.watched,
+            result.secret_variables(),
+            recorded.digests(),
+            started_ns,
+        )
         refused = plan.save(built, locations)
         if refused:
             warn(f"{refused}; plans are not kept, so every run takes the slow path")
@@ -425,7 +442,7 @@ def _obtain(
         describe,
         lambda: validated(provider.fetch(item.index, item.settings), describe),
         force=mode == FORCE,
-        wait=cache.timeout(environ),
+        wait=timeout(environ),
         warn=warn,
         progress=progress,
     )

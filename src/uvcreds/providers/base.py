@@ -167,6 +167,26 @@ def find_program(name: str, settings: Settings) -> str | None:
     return shutil.which(name, path=settings.environ.get("PATH"))
 
 
+# How long a vendor (an SDK call, a program) may take: UVCREDS_TIMEOUT seconds.
+DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 3600.0
+
+
+def timeout(environ: Mapping[str, str]) -> float:
+    raw = environ.get("UVCREDS_TIMEOUT", "")
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise UvcredsError(
+            f"UVCREDS_TIMEOUT={raw!r}: give a number of seconds above 0, at most {MAX_TIMEOUT:g}"
+        )
+    return seconds
+
+
 def run_program(
     argv: list[str],
     settings: Settings,
@@ -182,8 +202,6 @@ def run_program(
     UvcredsError naming it.
     """
     import subprocess
-
-    from uvcreds.cache import timeout
 
     seconds = timeout(settings.environ)
     try:
