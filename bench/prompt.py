@@ -28,10 +28,11 @@ from export import CONFIG, PROJECT
 
 PROMPTS = 1000
 ROUNDS = 3
-# After the hook's output is evaluated, the snippets note which watched files exist.
+# After the hook's output is evaluated, the snippets note which watched files exist and
+# the values of the secret variables the bindings name.
 _NOTE_EXISTING = (
     '__uvcreds_had=(); for f in "${__uvcreds_watch[@]}"; do '
-    '[[ -e $f ]] && __uvcreds_had+=("$f"); done\n'
+    '[[ -e $f ]] && __uvcreds_had+=("$f"); done; __uvcreds_values\n'
 )
 _SHELL = {"bash": ["bash", "--norc", "--noprofile", "-c"], "zsh": ["zsh", "-f", "-c"]}
 

@@ -44,7 +44,10 @@ def lookup_fast(
     if url is None:
         return None
     locations = Locations(environ)
-    document = plan.load(os.getcwd(), None, environ, locations)
+    cwd = os.getcwd()
+    document = plan.load(cwd, None, environ, locations, per_url=True) or plan.load(
+        cwd, None, environ, locations
+    )
     if document is None:
         return None
     for variable in document["variables"]:
@@ -142,12 +145,22 @@ def _request(argv: Sequence[str]) -> tuple[str, str | None, bool] | None:
     return None
 
 
-PROGRAM = """#!/bin/sh
+# uv starts the keyring once per index and realm: an interpreter of its own, no shell first,
+# when the interpreter's path can stand in a `#!` line.
+PROGRAM = """#!{python} -I
 # uvcreds' keyring for uv in secret-free mode: it answers for the indexes uvcreds manages,
 # and hands anything else to the next `keyring` on PATH. Written by uvcreds.
+import sys
+from uvcreds.answers import program
+sys.exit(program(sys.argv[0], sys.argv[1:]))
+"""
+SHELL_PROGRAM = """#!/bin/sh
+# uvcreds' keyring for uv in secret-free mode (see `uvcreds init --keyring`).
 exec {python} -I -c '{code}' "$0" "$@"
 """
-CODE = "import sys; from uvcreds.answers import program; sys.exit(program(sys.argv))"
+SHELL_CODE = (
+    "import sys; from uvcreds.answers import program; sys.exit(program(sys.argv[1], sys.argv[2:]))"
+)
 
 
 def install_program(locations: Locations) -> str:
@@ -160,7 +173,10 @@ def install_program(locations: Locations) -> str:
 
     directory = os.path.join(locations.cache_dir, "bin")
     path = os.path.join(directory, "keyring")
-    text = PROGRAM.format(python=shlex.quote(sys.executable), code=CODE).encode()
+    python = sys.executable
+    plain = len(python) < 120 and shlex.quote(python) == python  # a `#!` line cannot quote
+    template = PROGRAM if plain else SHELL_PROGRAM
+    text = template.format(python=shlex.quote(python), code=SHELL_CODE).encode()
     secure.make_directory(locations.cache_dir, cache.WHAT)
     secure.make_directory(directory, "keyring directory")
     try:
@@ -176,14 +192,13 @@ def install_program(locations: Locations) -> str:
     return directory
 
 
-def program(argv: Sequence[str]) -> int:
-    """The `keyring` program of secret-free mode: uvcreds' answer, else the next `keyring`
-    on PATH (the user's own keyring, the OS store), else nothing."""
+def program(own: str, args: Sequence[str]) -> int:
+    """The `keyring` program of secret-free mode (`own` is its path): uvcreds' answer, else
+    the next `keyring` on PATH (the user's own keyring, the OS store), else nothing."""
     environ = os.environ
-    args = list(argv[2:])  # argv: "-c", the program's own path, then keyring's arguments
     if keyring_main(args, environ, fast_only=False) == 0:
         return 0
-    here = os.path.dirname(os.path.abspath(argv[1]))
+    here = os.path.dirname(os.path.abspath(own))
     for directory in environ.get("PATH", "").split(os.pathsep):
         candidate = os.path.join(directory, "keyring")
         if directory and os.path.abspath(directory) != here and os.access(candidate, os.X_OK):

@@ -51,11 +51,11 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     started_ns = time.time_ns()
     cwd = os.getcwd()
     locations = Locations(environ)
-    found = planned_values(cwd, environ, locations)
+    kind, name, keyring = command
+    found = planned_values(cwd, environ, locations, per_url=keyring)
     if found is None:
         return None
     values, due, watched, variables = found
-    kind, name, keyring = command
     if kind == "export":
         if format_warnings(name, values):
             return None  # the full path prints them
@@ -98,11 +98,11 @@ def fast_command(argv: Sequence[str]) -> tuple[str, str, bool] | None:
 
 
 def planned_values(
-    cwd: str, environ: Mapping[str, str], locations: Locations, script: str | None = None
+    cwd: str, environ: Mapping[str, str], locations: Locations, *, per_url: bool = False
 ) -> tuple[dict[str, str], float, list[str], list[str]] | None:
     """The variables for cwd, when the plan is valid and every value is at hand and not due;
     with when the next token falls due, and the paths and variables to watch."""
-    document = plan.load(cwd, script, environ, locations)
+    document = plan.load(cwd, None, environ, locations, per_url=per_url)
     if document is None:
         return None
     tokens: dict[str, cache.Entry] = {}

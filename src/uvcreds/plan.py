@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         version: int
         cwd: str
         script: str | None
+        per_url: bool  # secret-free mode's: each variable's urls are the ones it may answer
         env: dict[str, str | None]  # variable -> digest of its value (None: unset)
         watch: list[list[object]]  # fingerprints
         variables: list[Variable]
@@ -68,13 +69,16 @@ def unchanged(recorded: Mapping[str, object], environ: Mapping[str, str]) -> boo
     return all(digest(environ.get(name)) == value for name, value in recorded.items())
 
 
-VERSION = 4  # 4: decided per variable, with every destination and the secrets to watch
+VERSION = 5  # 5: secret-free mode's plans kept apart, each variable with the URLs it covers
 WHAT = "plans directory"
 
 
-def plan_path(cwd: str, script: str | None, locations: Locations) -> str:
-    where = f"{cwd}\0{script or ''}".encode("utf-8", "surrogateescape")
-    return os.path.join(locations.plans_dir, f"{zlib.crc32(where):08x}.json")
+def plan_path(cwd: str, script: str | None, locations: Locations, per_url: bool) -> str:
+    """Where the plan for a directory (and script) is kept; secret-free mode's apart, since
+    it holds variables whose password the environment route withholds."""
+    where = f"{cwd}\0{script or ''}\0{'keyring' if per_url else 'env'}"
+    where_bytes = where.encode("utf-8", "surrogateescape")
+    return os.path.join(locations.plans_dir, f"{zlib.crc32(where_bytes):08x}.json")
 
 
 def variable(
@@ -102,7 +106,7 @@ def variable(
 
 
 def build(
-    where: tuple[Path, Path | None],
+    where: tuple[Path, Path | None, bool],
     variables: list[Variable],
     watched: list[str],
     secret_env: list[str],
@@ -114,11 +118,12 @@ def build(
     watch = [files.fingerprint(path) for path in watched]
     if any(isinstance(t, int) and t >= started_ns for f in watch for t in f[5:7]):
         return None
-    cwd, script = where
+    cwd, script, per_url = where
     return {
         "version": VERSION,
         "cwd": str(cwd),
         "script": None if script is None else str(script),
+        "per_url": per_url,
         "env": env,
         "watch": watch,
         "variables": variables,
@@ -133,7 +138,7 @@ def save(plan: Plan | None, locations: Locations) -> str | None:
         return None
     import json
 
-    path = plan_path(plan["cwd"], plan["script"], locations)
+    path = plan_path(plan["cwd"], plan["script"], locations, plan["per_url"])
     try:
         for directory in (locations.cache_dir, locations.plans_dir):
             secure.check_directory(
@@ -152,7 +157,12 @@ def save(plan: Plan | None, locations: Locations) -> str | None:
 
 
 def load(
-    cwd: str, script: str | None, environ: Mapping[str, str], locations: Locations
+    cwd: str,
+    script: str | None,
+    environ: Mapping[str, str],
+    locations: Locations,
+    *,
+    per_url: bool = False,
 ) -> Plan | None:
     """The plan for cwd if it is still valid, else None (also when another user could have
     planted it: the full path then says what is wrong with the cache directory)."""
@@ -162,12 +172,13 @@ def load(
             and secure.check_directory(locations.plans_dir, WHAT)
         ):
             return None
-        raw = secure.read_private(plan_path(cwd, script, locations), "plan", limit=1 << 22)
+        path = plan_path(cwd, script, locations, per_url)
+        raw = secure.read_private(path, "plan", limit=1 << 22)
         document = fastjson.loads(raw.decode("utf-8")) if raw is not None else None
     except (ValueError, UvcredsError, RecursionError):
         return None
     plan = _checked(document)
-    if plan is None or plan["cwd"] != cwd or plan["script"] != script:
+    if plan is None or (plan["cwd"], plan["script"], plan["per_url"]) != (cwd, script, per_url):
         return None
     if not unchanged(plan["env"], environ):
         return None
@@ -182,6 +193,8 @@ def _checked(document: object) -> Plan | None:
     if not isinstance(document, dict) or document.get("version") != VERSION:
         return None
     if not isinstance(document.get("cwd"), str) or not _optional_str(document.get("script")):
+        return None
+    if not isinstance(document.get("per_url"), bool):
         return None
     env, watch, variables = document.get("env"), document.get("watch"), document.get("variables")
     if not isinstance(env, dict) or not all(_optional_str(v) for v in env.values()):

@@ -80,7 +80,10 @@ class Decision:
         """This decision as the plan keeps it: no secret, only where it is read again."""
         assert self.chosen is not None
         names = list(dict.fromkeys([self.chosen.index.name, *(r.index.name for r in self.indexes)]))
-        targets = sorted({str(r.index.target) for r in self.indexes if r.index.target})
+        scope = scope_of(self.chosen, self.credential)  # all of them, but in secret-free mode
+        targets = sorted(
+            {str(r.index.target) for r in self.indexes if r.index.target and scope.covers(r.index)}
+        )
         held = self.held_in
         again = None if held is None else (held.password_env, held.username_env, held.username)
         return plan.variable(self.stem, names, targets, self.chosen.index.username, self.key, again)
@@ -285,10 +288,10 @@ def collect(
         result.due_at = min(result.due_at, decision.due_at)
     if due_keys:
         _refresh_in_background(cwd, script, environ)
-    if result.ok and not result.problems and directory is not None and not per_url:
+    if result.ok and not result.problems and directory is not None:
         planned = [d.planned() for d in result.decisions if d.chosen and d.credential]
         built = plan.build(
-            (cwd, script),
+            (cwd, script, per_url),
             planned,
             result.watched,
             result.secret_variables(),
