@@ -44,10 +44,7 @@ def lookup_fast(
     if url is None:
         return None
     locations = Locations(environ)
-    cwd = os.getcwd()
-    document = plan.load(cwd, None, environ, locations, per_url=True) or plan.load(
-        cwd, None, environ, locations
-    )
+    document = _plan(environ, locations)
     if document is None:
         return None
     for variable in document["variables"]:
@@ -58,6 +55,14 @@ def lookup_fast(
             return None
         return found
     return None
+
+
+def _plan(environ: Mapping[str, str], locations: Locations) -> plan.Plan | None:
+    """This directory's secret-free plan, else its environment one (every URL in that one
+    is covered: a blocked variable leaves no plan)."""
+    cwd = os.getcwd()
+    found = plan.load(cwd, None, environ, locations, per_url=True)
+    return found if found is not None else plan.load(cwd, None, environ, locations)
 
 
 def _names(index: urls.Url | None, url: urls.Url) -> bool:
@@ -102,8 +107,16 @@ def lookup(
     url = service_url(service)
     if url is None:
         return None
+    locations = Locations(environ)
     try:
-        found = resolve.credential_for(url, Path.cwd(), environ, Locations(environ), warn=say)
+        if _plan(environ, locations) is None:
+            # No plan for this directory yet (the keyring recipe runs no hook): make the
+            # secret-free one, so the next question, in this uv run or the next, is fast.
+            resolve.collect(Path.cwd(), environ, locations, per_url=True, warn=lambda _: None)
+            found = lookup_fast(service, username, environ)
+            if found is not None:
+                return found
+        found = resolve.credential_for(url, Path.cwd(), environ, locations, warn=say)
     except UvcredsError as exc:
         say(str(exc))
         return None
