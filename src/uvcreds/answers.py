@@ -132,7 +132,7 @@ def keyring_main(argv: Sequence[str], environ: Mapping[str, str], *, fast_only: 
     request = _request(argv)
     if request is None:
         return 2 if not fast_only else None
-    service, username, creds = request
+    service, username = request.service, request.username
     found = lookup_fast(service, username, environ)
     if found is None:
         if fast_only:
@@ -142,20 +142,56 @@ def keyring_main(argv: Sequence[str], environ: Mapping[str, str], *, fast_only: 
         return 1
     import sys
 
-    text = f"{found[0]}\n{found[1]}\n" if creds else f"{found[1]}\n"
+    if request.json:
+        from uvcreds import fastjson
+
+        answer = (
+            {"username": found[0], "password": found[1]}
+            if request.creds
+            else {"password": found[1]}
+        )
+        text = fastjson.dumps(answer) + "\n"
+    else:
+        text = f"{found[0]}\n{found[1]}\n" if request.creds else f"{found[1]}\n"
     sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
     return 0
 
 
-def _request(argv: Sequence[str]) -> tuple[str, str | None, bool] | None:
-    """(service, username, creds mode) from `get SERVICE USERNAME` or `get SERVICE --mode
-    creds`; None for anything else."""
+class Request:
+    """One `keyring get` as its command line has it: SERVICE, maybe USERNAME, the mode
+    (`password`, or `creds`: username and password) and the output (`plain` or `json`)."""
+
+    __slots__ = ("creds", "json", "service", "username")
+
+    def __init__(self, service: str, username: str | None, creds: bool, json: bool) -> None:
+        self.service, self.username, self.creds, self.json = service, username, creds, json
+
+
+def _request(argv: Sequence[str]) -> Request | None:
+    """The request in keyring's own syntax (uv: `get SERVICE USERNAME`, `get SERVICE --mode
+    creds`; pip: `--mode=creds --output=json get SERVICE`); None for anything else (`set`,
+    a backend chosen with -b, ...)."""
+    options: dict[str, str] = {}
+    words: list[str] = []
     args = list(argv)
-    if len(args) == 4 and args[0] == "get" and args[2:] == ["--mode", "creds"]:
-        return args[1], None, True
-    if len(args) == 3 and args[0] == "get" and not args[2].startswith("-"):
-        return args[1], args[2], False
-    return None
+    while args:
+        arg = args.pop(0)
+        name, equals, value = arg.partition("=")
+        if name in ("--mode", "--output") and (equals or args):
+            options[name] = value if equals else args.pop(0)
+        elif arg.startswith("-"):
+            return None
+        else:
+            words.append(arg)
+    mode, output = options.get("--mode", "password"), options.get("--output", "plain")
+    if words[:1] != ["get"] or len(words) not in (2, 3):
+        return None
+    if mode not in ("password", "creds") or output not in ("plain", "json"):
+        return None
+    username = words[2] if len(words) == 3 else None
+    if username is None and mode == "password":
+        return None
+    return Request(words[1], username, mode == "creds", output == "json")
 
 
 # uv starts the keyring once per index and realm: an interpreter of its own, no shell first,

@@ -73,10 +73,18 @@ def _answer(service: str, username: str | None) -> tuple[str, str] | None:
         return None
     except Exception as exc:  # a bug, a broken file system: the chain goes on
         # The exception's type only: its text is not known to be free of a secret.
-        shown = answers.service_url(service)
-        where = printable(str(shown)) if shown is not None else "this service"
+        where = _shown(service)
         sys.stderr.write(
             f"uvcreds: no answer for {where} ({type(exc).__name__}); "
             "run `uvcreds doctor` in the project\n"
         )
         return None
+
+
+def _shown(service: str) -> str:
+    """The service as a message may name it: its URL without userinfo, or nothing."""
+    try:
+        url = answers.service_url(service)
+    except Exception:
+        url = None
+    return printable(str(url)) if url is not None else "this service"

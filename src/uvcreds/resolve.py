@@ -14,6 +14,7 @@ export, hook, exec, status, refresh, logout and doctor all go through here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -342,8 +343,12 @@ def _standalone(url: urls.Url, environ: RecordingEnviron, locations: Locations) 
     except UvcredsError:
         return None
     discovery = Discovery(project_dir=Path.cwd(), indexes=[index])
-    resolved, _ = resolve(discovery, environ, credentials, trust.NOT_ALLOWED)
-    return resolved[0]
+    item = resolve(discovery, environ, credentials, trust.NOT_ALLOWED)[0][0]
+    if item.binding is None:
+        return item
+    # Named by its binding: every URL below it is one index, one cache key, one mint.
+    bound = Index("keyring", str(item.binding), index.source, target=item.binding)
+    return dataclasses.replace(item, index=bound)
 
 
 def _usable_cache(locations: Locations, result: Result) -> str | None:

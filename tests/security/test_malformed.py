@@ -406,15 +406,21 @@ def test_files_that_are_not_regular_files(world: World) -> None:
     (world.project / "uv.toml").unlink()
     (world.project / "uv.toml").symlink_to(world.project / "uv.toml")  # a loop
     export, _ = world.export_and_hook()
-    assert (export.returncode, export.stdout.strip(), export.messages) == (0, "{}", [])
+    # uv fails on a pyproject.toml that is a directory (EISDIR): said, as uv would.
+    assert (export.returncode, export.stdout.strip(), export.messages) == (
+        1,
+        "{}",
+        [f"uvcreds: {pyproject}: the TOML file is not a regular file; not read"],
+    )
     world.config.unlink()
     world.config.mkdir()
     export, _ = world.export_and_hook()
     assert (export.returncode, export.messages) == (
         1,
         [
+            f"uvcreds: {pyproject}: the TOML file is not a regular file; not read",
             f"uvcreds: {world.config}: the TOML file is not a regular file; not read; your "
-            "[[credential]] bindings are not used"
+            "[[credential]] bindings are not used",
         ],
     )
 
