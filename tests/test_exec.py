@@ -151,3 +151,16 @@ def test_a_failing_uv_gets_a_hint_naming_doctor(
         "uvcreds: uv exited with 2; if index 'corp' or another that uvcreds manages refused "
         "its credential (or said a package does not exist), `uvcreds doctor` says why\n"
     )
+
+
+def test_keyring_mode_answers_pips_form_too(project: Path, isolated_env: dict[str, str]) -> None:
+    """pip runs `keyring --mode=creds --output=json get URL`: the same answer, as JSON."""
+    ask = "keyring --mode=creds --output=json get https://corp.example/simple/"
+    result = run(
+        [*uvcreds_cmd(), "exec", "--keyring", "--", "sh", "-c", ask], isolated_env, cwd=project
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        '{"username":"me","password":"tok"}\n',
+        "",
+    )
