@@ -78,12 +78,22 @@ def main() -> int:
             shell("uvcreds export | sed 's/PASSWORD=.*/PASSWORD=<token>/'", env, project)
             warm = time.perf_counter() - started
             shell("uvcreds status | grep token", env, project)
+            say("Secret-free: uv asks uvcreds as its keyring, no password in the environment")
+            keyring = shell(
+                f"uvcreds exec --keyring -- sh -c 'env | grep -c _PASSWORD=; rm -f uv.lock; {uv} lock --no-cache'",
+                env,
+                project,
+            )
             print(
                 f"\nCodeArtifact was asked {codeartifact.request_count} time(s); first export + "
                 f"lock {cold:.2f}s, cached export {warm * 1000:.0f} ms."
             )
             ok = (
-                refused.returncode != 0 and done.returncode == 0 and codeartifact.request_count == 1
+                refused.returncode != 0
+                and done.returncode == 0
+                and keyring.returncode == 0
+                and keyring.stdout.startswith("0\n")
+                and codeartifact.request_count == 1
             )
             print("demo: OK" if ok else "demo: FAILED", flush=True)
             return 0 if ok else 1
