@@ -80,7 +80,8 @@ def main() -> int:
             shell("uvcreds status | grep token", env, project)
             say("Secret-free: uv asks uvcreds as its keyring, no password in the environment")
             keyring = shell(
-                f"uvcreds exec --keyring -- sh -c 'env | grep -c _PASSWORD=; rm -f uv.lock; {uv} lock --no-cache'",
+                "uvcreds exec --keyring -- sh -c "
+                f"'env | grep -c _PASSWORD=; rm -f uv.lock; {uv} lock --no-cache'",
                 env,
                 project,
             )
