@@ -194,21 +194,24 @@ def _request(argv: Sequence[str]) -> Request | None:
     return Request(words[1], username, mode == "creds", output == "json")
 
 
-# uv starts the keyring once per index and realm: an interpreter of its own, no shell first,
-# when the interpreter's path can stand in a `#!` line.
-PROGRAM = """#!{python} -I
+# uv starts the keyring once per index and realm: an interpreter of its own, no shell first
+# (when the interpreter's path can stand in a `#!` line), and no `site` until the fast path
+# cannot answer (site-packages, .pth files: a quarter of the start-up).
+PROGRAM = """#!{python} -IS
 # uvcreds' keyring for uv in secret-free mode: it answers for the indexes uvcreds manages,
 # and hands anything else to the next `keyring` on PATH. Written by uvcreds.
 import sys
+sys.path.insert(0, {root!r})
 from uvcreds.answers import program
 sys.exit(program(sys.argv[0], sys.argv[1:]))
 """
 SHELL_PROGRAM = """#!/bin/sh
 # uvcreds' keyring for uv in secret-free mode (see `uvcreds init --keyring`).
-exec {python} -I -c '{code}' "$0" "$@"
+exec {python} -I -S -c {code} "$0" "$@"
 """
 SHELL_CODE = (
-    "import sys; from uvcreds.answers import program; sys.exit(program(sys.argv[1], sys.argv[2:]))"
+    "import sys; sys.path.insert(0, {root!r}); from uvcreds.answers import program; "
+    "sys.exit(program(sys.argv[1], sys.argv[2:]))"
 )
 
 
@@ -224,8 +227,12 @@ def install_program(locations: Locations) -> str:
     path = os.path.join(directory, "keyring")
     python = sys.executable
     plain = len(python) < 120 and shlex.quote(python) == python  # a `#!` line cannot quote
-    template = PROGRAM if plain else SHELL_PROGRAM
-    text = template.format(python=shlex.quote(python), code=SHELL_CODE).encode()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # holds uvcreds/
+    if plain:
+        text = PROGRAM.format(python=python, root=root).encode()
+    else:
+        code = shlex.quote(SHELL_CODE.format(root=root))
+        text = SHELL_PROGRAM.format(python=shlex.quote(python), code=code).encode()
     secure.make_directory(locations.cache_dir, cache.WHAT)
     secure.make_directory(directory, "keyring directory")
     try:
@@ -245,7 +252,13 @@ def program(own: str, args: Sequence[str]) -> int:
     """The `keyring` program of secret-free mode (`own` is its path): uvcreds' answer, else
     the next `keyring` on PATH (the user's own keyring, the OS store), else nothing."""
     environ = os.environ
-    if keyring_main(args, environ, fast_only=False) == 0:
+    status = keyring_main(args, environ, fast_only=True)
+    if status is None:
+        import site
+
+        site.main()  # the full path needs site-packages: filelock, the SDKs, tomli
+        status = keyring_main(args, environ, fast_only=False)
+    if status == 0:
         return 0
     here = os.path.dirname(os.path.abspath(own))
     for directory in environ.get("PATH", "").split(os.pathsep):
