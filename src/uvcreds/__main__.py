@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 
 def main() -> int:
     try:
@@ -31,6 +35,8 @@ def _main() -> int:
     if status is not None:
         return status
     plain = fast_command(sys.argv[1:])
+    if plain is not None or sys.argv[1:2] in (["exec"], ["refresh"]):
+        _defer_to_a_fetch(os.environ)
     if plain is not None:  # the full path, without paying for click
         from uvcreds.commands import run_plain
 
@@ -38,6 +44,36 @@ def _main() -> int:
     from uvcreds.cli import main as cli_main
 
     return cli_main()
+
+
+def _defer_to_a_fetch(environ: Mapping[str, str]) -> None:
+    """The fast path could not answer, so this run may fetch. The first such run holds a
+    hint lock until it exits; any other that starts meanwhile (32 shells opening at once)
+    lowers its priority and leaves the CPU to that one, whose fetch they would all wait on.
+    Only scheduling: the token cache's own lock decides who fetches."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock, no nice
+        return
+    from uvcreds import secure
+    from uvcreds.errors import UvcredsError
+    from uvcreds.paths import cache_dir
+
+    directory = cache_dir(environ)
+    try:
+        secure.make_directory(directory, "token cache")  # the full path makes it anyway
+        fd = os.open(
+            os.path.join(directory, "fetching"),
+            os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC,
+            0o600,
+        )
+    except (OSError, UvcredsError):
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # kept (fd open) until this run ends
+    except OSError:
+        os.close(fd)
+        os.nice(19)  # the lowest: the fetcher gets a whole CPU, however many wait
 
 
 if __name__ == "__main__":

@@ -128,7 +128,9 @@ def obtain(
         return _fetch_within(fetch, wait, describe, progress)
     try:
         secure.make_directory(directory, WHAT)
-        lock = _locked(directory, started + wait, describe, progress)
+        lock, fetched = _locked(directory, key, started, started + wait, describe, progress)
+        if fetched is not None:
+            return fetched
     except Timeout:  # an OSError too: caught first
         raise UvcredsError(
             f"index {describe['index']!r}: another uvcreds held the cache lock for {wait:g}s "
@@ -137,6 +139,7 @@ def obtain(
     except (UvcredsError, OSError) as exc:
         warn(f"{_reason(exc)}; the token is not kept")
         return _fetch_within(fetch, wait, describe, progress)
+    assert lock is not None
     try:
         return _under_lock(directory, key, describe, fetch, started, force, wait, warn, progress)
     finally:
@@ -185,25 +188,37 @@ def _reason(exc: BaseException) -> str:
 
 
 def _locked(
-    directory: str, deadline: float, describe: dict[str, str], progress: Callable[[str], None]
-) -> Any:
-    """The cache lock, acquired by the deadline (else filelock's Timeout); says so once it
-    has waited a second for another uvcreds that is fetching."""
+    directory: str,
+    key: str,
+    started: float,
+    deadline: float,
+    describe: dict[str, str],
+    progress: Callable[[str], None],
+) -> tuple[Any, Credential | None]:
+    """The cache lock, acquired by the deadline (else filelock's Timeout), or the token
+    another uvcreds fetched while this one waited, read without the lock (readers never
+    lock: 32 waiters do not queue for the lock one after another once the fetch is done).
+    Says so once it has waited a second."""
     from filelock import FileLock, Timeout
 
     lock = FileLock(os.path.join(directory, LOCK_FILE), mode=0o600)
-    try:
-        lock.acquire(timeout=min(1.0, max(deadline - time.time(), 0.01)))
-        return lock
-    except Timeout:
-        if deadline - time.time() <= 0:
-            raise
-    progress(
-        f"waiting for another uvcreds to get a token for index {describe['index']!r} "
-        f"(at most {deadline - time.time():.0f}s more)"
-    )
-    lock.acquire(timeout=max(deadline - time.time(), 0.01))
-    return lock
+    said = False
+    while True:
+        try:
+            lock.acquire(timeout=min(0.05, max(deadline - time.time(), 0.01)))
+            return lock, None
+        except Timeout:
+            entry = load(directory)[0].get(key)
+            if entry is not None and entry["fetched_at"] >= started and usable(entry, time.time()):
+                return None, _credential(entry)
+            if deadline - time.time() <= 0:
+                raise
+        if not said and time.time() - started >= 1.0:
+            said = True
+            progress(
+                f"waiting for another uvcreds to get a token for index {describe['index']!r} "
+                f"(at most {deadline - time.time():.0f}s more)"
+            )
 
 
 def _credential(entry: Entry) -> Credential:

@@ -17,6 +17,7 @@ import os
 import zlib
 
 from uvcreds import envnames, fastjson, files, secure
+from uvcreds.digests import digest
 from uvcreds.errors import UvcredsError
 
 TYPE_CHECKING = False
@@ -49,19 +50,6 @@ if TYPE_CHECKING:
         watch: list[list[object]]  # fingerprints
         variables: list[Variable]
         secret_env: list[str]  # variables that hold secrets bindings name: a change means "again"
-
-
-try:
-    from _blake2 import blake2b  # what hashlib itself uses, without its OpenSSL import
-except ImportError:  # another Python
-    from hashlib import blake2b
-
-
-def digest(value: str | None) -> str | None:
-    """A short digest that changes with the value; None for an unset variable."""
-    if value is None:
-        return None
-    return blake2b(value.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def unchanged(recorded: Mapping[str, object], environ: Mapping[str, str]) -> bool:

@@ -15,7 +15,6 @@ export, hook, exec, status, refresh, logout and doctor all go through here.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -25,6 +24,7 @@ from pathlib import Path
 from uvcreds import cache, envnames, plan, secure, trust, urls
 from uvcreds.config import Discovery, Index, Problem, discover
 from uvcreds.debug import log
+from uvcreds.digests import sha256_hex
 from uvcreds.environment import RecordingEnviron
 from uvcreds.errors import UvcredsError
 from uvcreds.paths import Locations
@@ -212,7 +212,7 @@ def cache_key(item: Resolved) -> str:
         "settings": {k: str(v) for k, v in sorted(item.settings.values.items())},
         "env": {name: item.settings.environ.get(name) for name in provider.IDENTITY_ENV},
     }
-    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+    return sha256_hex(json.dumps(identity, sort_keys=True).encode())
 
 
 def plan_decisions(

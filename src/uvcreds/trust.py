@@ -11,12 +11,12 @@ regular files of ours in a store only we can write.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 from uvcreds import secure
 from uvcreds.config import Discovery
+from uvcreds.digests import sha256_hex
 from uvcreds.errors import UvcredsError
 
 ALLOWED, DENIED, NOT_ALLOWED = "allowed", "denied", "not allowed"
@@ -24,14 +24,14 @@ STORE = "trust store"
 
 
 def _content_hash(discovery: Discovery) -> str:
-    digest = hashlib.sha256(b"uvcreds allow 2\n" + os.fsencode(discovery.trust_dir) + b"\n")
+    parts = [b"uvcreds allow 2\n" + os.fsencode(discovery.trust_dir) + b"\n"]
     for path, data in sorted(discovery.project_reads.items()):
-        digest.update(b"%s\n%d\n" % (os.fsencode(path), len(data)) + data)
-    return digest.hexdigest()
+        parts.append(b"%s\n%d\n" % (os.fsencode(path), len(data)) + data)
+    return sha256_hex(b"".join(parts))
 
 
 def _path_hash(directory: Path) -> str:
-    return hashlib.sha256(b"uvcreds deny 2\n" + os.fsencode(directory) + b"\n").hexdigest()
+    return sha256_hex(b"uvcreds deny 2\n" + os.fsencode(directory) + b"\n")
 
 
 def records(discovery: Discovery, data_dir: str) -> tuple[str, str]:

@@ -1288,7 +1288,8 @@ def test_the_cache_directory_made_by_a_run_that_only_saves_a_plan_is_0700(
         for path in [world.cache_dir, *world.cache_dir.rglob("*")]
     }
     [plan_name] = [name for name in modes if name.startswith("plans/")]
-    assert modes == {".": 0o700, "plans": 0o700, plan_name: 0o600}
+    # `fetching`: the hint lock a run that may fetch holds (see uvcreds/__main__.py).
+    assert modes == {".": 0o700, "plans": 0o700, plan_name: 0o600, "fetching": 0o600}
     hook = uvcreds(world.env, world.project, "hook", "bash", umask=umask)
     assert hook.returncode == 0
     for path in world.cache_dir.rglob("*"):

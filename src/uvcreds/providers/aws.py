@@ -13,7 +13,6 @@ boto3 is imported inside `fetch` only: the fast path never pays for it.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
@@ -163,6 +162,8 @@ def _explain(exc: Exception, request: dict[str, Any], profile: str | None, url: 
     if isinstance(exc, (e.SSOError, e.TokenRetrievalError)):
         return f"the AWS SSO session{of} has expired; {login}"
     if isinstance(exc, (e.EndpointConnectionError, e.ConnectTimeoutError)):
+        from urllib.parse import urlsplit
+
         parts = urlsplit(str(getattr(exc, "kwargs", {}).get("endpoint_url", "")))
         port = f":{parts.port}" if _port(parts) else ""
         endpoint = f"{parts.scheme}://{parts.hostname}{port}" if parts.hostname else "CodeArtifact"
