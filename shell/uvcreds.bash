@@ -4,11 +4,12 @@
 # ran; the variables it leaves (__uvcreds_dir, _stamp, _due, _watch, _vars) say what would
 # be a change. A prompt where nothing changed costs a few stat calls and no process at all.
 
-# Each watched variable as this shell has it: set or not, and its value (never exported).
+# The watched variables as this shell has them, in one string: set or not, length, value
+# (never exported).
 __uvcreds_values() {
-  local v
-  __uvcreds_seen=()
-  for v in "${__uvcreds_vars[@]}"; do __uvcreds_seen+=("${!v+set}:${!v-}"); done
+  local v x s=
+  for v in "${__uvcreds_vars[@]}"; do x=${!v-}; s+="${!v+set}${#x}:$x"; done
+  __uvcreds_seen=$s
 }
 
 # Status 0 when uvcreds must run again. Builtins only: $(...) would fork.
@@ -16,7 +17,7 @@ __uvcreds_stale() {
   [[ -n ${__uvcreds_stamp+set} ]] || return 0  # the first run
   # An empty stamp: uvcreds could write none (a read-only cache); the clock still counts.
   [[ -z $__uvcreds_stamp || -e $__uvcreds_stamp ]] || return 0  # a subshell took the stamp
-  local now=${EPOCHSECONDS-} f d=$PWD before=("${__uvcreds_seen[@]}")
+  local now=${EPOCHSECONDS-} f d=$PWD before=${__uvcreds_seen-}
   [[ -n $now ]] || printf -v now '%(%s)T' -1 2>/dev/null  # bash < 5.0
   [[ -n $now ]] && (( now < __uvcreds_due )) || return 0  # a token falls due, or a retry
   for f in "${__uvcreds_watch[@]}"; do
@@ -25,9 +26,8 @@ __uvcreds_stale() {
   for f in "${__uvcreds_had[@]}"; do
     [[ -e $f ]] || return 0  # deleted since
   done
-  __uvcreds_values  # a secret a binding names set, changed or unset since:
-  (( ${#__uvcreds_seen[@]} == ${#before[@]} )) || return 0
-  for f in "${!before[@]}"; do [[ ${before[f]} == "${__uvcreds_seen[f]}" ]] || return 0; done
+  __uvcreds_values
+  [[ $__uvcreds_seen == "$before" ]] || return 0  # a secret a binding names set, changed or unset
   # uv reads its settings from the nearest directory with uv.toml or pyproject.toml, so a
   # subdirectory without them (and not a symlink, as uvcreds walks real paths) is the same.
   [[ $d == "$__uvcreds_dir" || $d == "${__uvcreds_dir%/}"/* ]] || return 0

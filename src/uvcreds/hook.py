@@ -229,10 +229,22 @@ def respond(
     )
     directory = _shell_directory(cwd, environ)
     # The token cache too: a refresh or logout in another shell changes what this one needs.
-    watching = [*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)]
+    watching = _fewer([*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)])
     out = shell.render(changes)
     out += shell.render_watch(directory, stamp, int(due), watching, variables)
     return out, [] if said == state.get("said") else list(problems)
+
+
+def _fewer(paths: Sequence[str]) -> list[str]:
+    """What the snippet stats at every prompt, fewer: a path whose directory does not exist
+    is watched as its nearest existing ancestor (making the file there changes that one)."""
+    kept: dict[str, None] = {}
+    for path in paths:
+        parent = os.path.dirname(path)
+        while parent != os.path.dirname(parent) and not os.path.isdir(parent):
+            path, parent = parent, os.path.dirname(parent)
+        kept[path if os.path.isdir(parent) else parent] = None
+    return list(kept)
 
 
 def read_state(environ: Mapping[str, str]) -> dict[str, object]:
