@@ -74,22 +74,9 @@ def _names(index: urls.Url | None, url: urls.Url) -> bool:
 def _planned(
     variable: plan.Variable, environ: Mapping[str, str], locations: Locations
 ) -> tuple[str, str] | None:
-    held = variable["held_in"]
-    if held is not None:
-        password = environ.get(held["password_env"])
-        name = environ.get(held["username_env"]) if held["username_env"] else held["username"]
-        if password is None or name is None:
-            return None
-        return name or variable["username"], password
-    try:
-        tokens, warning = cache.load(locations.cache_dir)
-    except UvcredsError:
-        return None
-    entry = tokens.get(variable["key"] or "")
-    now = time.time()
-    if warning or entry is None or not cache.usable(entry, now) or cache.due(entry, now):
-        return None
-    return entry["username"] or variable["username"], entry["password"]
+    tokens = plan.tokens_for([variable], locations)
+    found = plan.credential(variable, tokens, environ, time.time()) if tokens is not None else None
+    return None if found is None else (found[0], found[1])
 
 
 def lookup(

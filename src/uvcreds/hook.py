@@ -105,49 +105,22 @@ def planned_values(
     document = plan.load(cwd, None, environ, locations, per_url=per_url)
     if document is None:
         return None
-    tokens: dict[str, cache.Entry] = {}
-    if any(variable["key"] for variable in document["variables"]):
-        try:
-            tokens, warning = cache.load(locations.cache_dir)
-        except UvcredsError:
-            return None  # the full path says what is wrong
-        if warning:
-            return None
+    tokens = plan.tokens_for(document["variables"], locations)
+    if tokens is None:
+        return None
     now = time.time()
     due: float = cache.NEVER
     values: dict[str, str] = {}
     for variable in document["variables"]:
-        found = _credential(variable, tokens, environ, now)
+        found = plan.credential(variable, tokens, environ, now)
         if found is None:
             return None
         username, password, due_at = found
-        stem = variable["stem"]
-        values[f"UV_INDEX_{stem}_USERNAME"] = username or variable["username"]
-        values[f"UV_INDEX_{stem}_PASSWORD"] = password
+        values[f"UV_INDEX_{variable['stem']}_USERNAME"] = username
+        values[f"UV_INDEX_{variable['stem']}_PASSWORD"] = password
         due = min(due, due_at)
     watched = [str(entry[0]) for entry in document["watch"]]
     return values, due, watched, document["secret_env"]
-
-
-def _credential(
-    variable: plan.Variable,
-    tokens: Mapping[str, cache.Entry],
-    environ: Mapping[str, str],
-    now: float,
-) -> tuple[str, str, float] | None:
-    """Username, password and due time, from the cache or the variables named; None when the
-    full path must answer (no token, a token due, a secret not in the environment)."""
-    held = variable["held_in"]
-    if held is not None:
-        password = environ.get(held["password_env"])
-        username = environ.get(held["username_env"]) if held["username_env"] else held["username"]
-        if password is None or username is None:
-            return None  # perhaps in .env: the full path reads it
-        return username, password, cache.NEVER
-    entry = tokens.get(variable["key"] or "")
-    if entry is None or not cache.usable(entry, now) or cache.due(entry, now):
-        return None
-    return entry["username"], entry["password"], int(entry["due_at"])
 
 
 def program_path(locations: Locations) -> str:

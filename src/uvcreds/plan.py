@@ -16,13 +16,13 @@ from __future__ import annotations
 import os
 import zlib
 
-from uvcreds import envnames, fastjson, files, secure
+from uvcreds import cache, envnames, fastjson, files, secure
 from uvcreds.digests import digest
 from uvcreds.errors import UvcredsError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
     from typing import TypedDict
 
@@ -173,6 +173,39 @@ def load(
     if any(files.fingerprint(str(entry[0])) != entry for entry in plan["watch"]):
         return None
     return plan
+
+
+def tokens_for(
+    variables: Sequence[Variable], locations: Locations
+) -> Mapping[str, cache.Entry] | None:
+    """The token cache, read when one of these planned variables needs it; None when it
+    cannot be read as it is (then the full path says why)."""
+    if not any(variable["key"] for variable in variables):
+        return {}
+    try:
+        tokens, warning = cache.load(locations.cache_dir)
+    except UvcredsError:
+        return None
+    return None if warning else tokens
+
+
+def credential(
+    variable: Variable, tokens: Mapping[str, cache.Entry], environ: Mapping[str, str], now: float
+) -> tuple[str, str, float] | None:
+    """A planned variable's username, password and due time, read again from the cache or
+    from the variables named; None when the full path must answer (no token, a token due,
+    a secret not in the environment: perhaps in .env)."""
+    held = variable["held_in"]
+    if held is not None:
+        password = environ.get(held["password_env"])
+        username = environ.get(held["username_env"]) if held["username_env"] else held["username"]
+        if password is None or username is None:
+            return None
+        return username or variable["username"], password, cache.NEVER
+    entry = tokens.get(variable["key"] or "")
+    if entry is None or not cache.usable(entry, now) or cache.due(entry, now):
+        return None
+    return entry["username"] or variable["username"], entry["password"], int(entry["due_at"])
 
 
 def _checked(document: object) -> Plan | None:
