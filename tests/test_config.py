@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from uvcreds.config import Discovery, discover
+from uvcreds.config import SETTINGS, Discovery, discover
 from uvcreds.envnames import env_stem, name_problem, password_var, username_var
 
 
@@ -33,7 +33,11 @@ def index_toml(name: str, url: str, table: str = "tool.uv.index") -> str:
 
 def names(found: Discovery) -> list[tuple[str, str]]:
     """uv's settings list: the indexes it uses, first definition of a name kept."""
-    return [(index.name, index.url) for index in found.settings_indexes()]
+    first: dict[str, str] = {}
+    for index in found.indexes:
+        if index.role == SETTINGS:
+            first.setdefault(index.name, index.url)
+    return list(first.items())
 
 
 def destinations(found: Discovery) -> list[tuple[str, str, str]]:

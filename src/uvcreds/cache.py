@@ -82,12 +82,12 @@ def _valid_tokens(document: object) -> dict[str, Entry]:
 def _valid_entry(entry: object) -> bool:
     return (
         isinstance(entry, dict)
-        and all(_valid_text(entry.get(k)) for k in ("username", "password", "index"))
+        and all(is_text(entry.get(k)) for k in ("username", "password", "index"))
         and all(_valid_time(entry.get(k)) for k in ("expires_at", "due_at", "fetched_at"))
     )
 
 
-def _valid_text(value: object) -> bool:
+def is_text(value: object) -> bool:
     """Text uv can be handed: a string with no NUL that encodes as UTF-8."""
     if not isinstance(value, str) or "\0" in value:
         return False

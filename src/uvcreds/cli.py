@@ -288,7 +288,7 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found.
     """
     result = _collect(execute.script_of(command), per_url=keyring)
-    values = commands.usernames(result) if keyring else result.variables()
+    values = result.variables()
     if publish:
         values.update(result.publish_variables(publish))
     if keyring:

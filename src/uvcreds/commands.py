@@ -72,7 +72,7 @@ def hook_change(
         result = resolve.collect(
             Path(cwd), environ, locations, per_url=keyring, warn=said.append, progress=warn
         )
-        values = result.variables() if not keyring else usernames(result)
+        values = result.variables()  # in secret-free mode respond keeps only the usernames
         if publish:
             values.update(result.publish_variables(publish))
         if keyring:
@@ -96,16 +96,6 @@ def hook_change(
         warn(message)
     plan.prune(locations)
     return out
-
-
-def usernames(result: resolve.Result) -> dict[str, str]:
-    """Secret-free mode: the username of every variable with a credential, also one whose
-    password is not exported (the keyring then answers per URL, for the bound ones only)."""
-    return {
-        d.username_var: d.username
-        for d in result.decisions
-        if d.credential is not None and d.chosen is not None
-    }
 
 
 def run_plain(command: tuple[str, str, bool]) -> int:

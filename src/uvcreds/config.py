@@ -200,16 +200,6 @@ class Discovery:
             return self.root
         return self.project_files[0].parent if self.project_files else self.project_dir
 
-    def settings_indexes(self) -> list[Index]:
-        """uv's settings list, the first definition of each name kept."""
-        seen: set[str] = set()
-        kept = []
-        for index in self.indexes:
-            if index.role == SETTINGS and index.name not in seen:
-                seen.add(index.name)
-                kept.append(index)
-        return kept
-
     def watch(self, path: Path | str) -> None:
         if str(path) not in self.watched:
             self.watched.append(str(path))

@@ -102,6 +102,7 @@ class Result:
     decisions: list[Decision] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     trust: str = trust.NOT_ALLOWED
+    credentials: Credentials = field(default_factory=lambda: Credentials(Path(), []))
     watched: list[str] = field(default_factory=list)  # for the shells: a change means "again"
     due_at: float = cache.NEVER
 
@@ -227,12 +228,11 @@ def plan_decisions(
     discovery = discover(cwd, recorded, script=script)
     result = Result(discovery, problems=list(discovery.problems))
     try:
-        credentials = user_config(Path(locations.config_file))
+        result.credentials = user_config(Path(locations.config_file))
     except UvcredsError as exc:
         result.problems.append(Problem(f"{exc}; your [[credential]] bindings are not used"))
-        credentials = Credentials(Path(locations.config_file), [])
     result.trust = trust.state(discovery, locations.data_dir)
-    resolved, problems = resolve(discovery, recorded, credentials, result.trust)
+    resolved, problems = resolve(discovery, recorded, result.credentials, result.trust)
     result.problems.extend(problems)
     result.decisions = [_decision(stem, items) for stem, items in _by_variable(resolved).items()]
     result.watched = _watched(discovery, locations)
@@ -255,7 +255,8 @@ def collect(
 
     `per_url` (secret-free mode): no password goes into a variable, so none is withheld for
     a destination it does not cover; the keyring answers per URL at request time. Tokens
-    are still got (their usernames go into the environment) but no plan is saved.
+    are still got (their usernames go into the environment), and the plan, kept apart,
+    lists for each variable only the URLs its credential covers.
 
     `refresh`: USE takes a usable cached token (starting a background refresh when it is due),
     DUE fetches the tokens of `names` (all when None) that are still due once the lock is
@@ -318,11 +319,12 @@ def credential_for(
         (i for i in indexes if i.index.target and i.index.target.root().covers(url)), None
     )
     if item is None:
-        item = _standalone(url, recorded, locations)
-    if item is None or item.provider_module is None or item.problem is not None:
+        item = _standalone(url, recorded, result.credentials)
+    if item.provider_module is None or item.problem is not None:
         return None
-    decision = Decision(envnames.env_stem(item.index.name), [item], item)
-    decision.held_in = item.provider_module.held_in(item.index, item.settings)
+    decision = _decision(envnames.env_stem(item.index.name), [item])
+    if decision.problem is not None:
+        raise UvcredsError(decision.problem)
     directory = _usable_cache(locations, result)
     tokens = cache.load(directory)[0] if directory and decision.held_in is None else {}
     due_keys: list[str] = []
@@ -335,13 +337,9 @@ def credential_for(
     return decision.username, decision.credential.password
 
 
-def _standalone(url: urls.Url, environ: RecordingEnviron, locations: Locations) -> Resolved | None:
+def _standalone(url: urls.Url, environ: RecordingEnviron, credentials: Credentials) -> Resolved:
     """A URL no project index names, resolved with the user's bindings and vendor hosts."""
     index = Index("keyring", str(url), "the keyring request", target=url)
-    try:
-        credentials = user_config(Path(locations.config_file))
-    except UvcredsError:
-        return None
     discovery = Discovery(project_dir=Path.cwd(), indexes=[index])
     item = resolve(discovery, environ, credentials, trust.NOT_ALLOWED)[0][0]
     if item.binding is None:
@@ -466,7 +464,7 @@ def validated(credential: Credential, describe: Mapping[str, str]) -> Credential
     for what, text in (("username", credential.username), ("token", credential.password)):
         if not isinstance(text, str) or (what == "token" and not text):
             raise UvcredsError(f"{where} no {what}; nothing is exported")
-        if any(c in text for c in "\0\r\n") or not _utf8(text):
+        if "\r" in text or "\n" in text or not cache.is_text(text):
             raise UvcredsError(f"{where} a {what} uv cannot send; nothing is exported")
     if ":" in credential.username:
         raise UvcredsError(f"{where} a username with ':', which Basic auth cannot carry")
@@ -479,14 +477,6 @@ def validated(credential: Credential, describe: Mapping[str, str]) -> Credential
             state = "already expired" if left <= 0 else f"expiring in {left:.0f}s"
             raise UvcredsError(f"{where} a token {state}; nothing is exported")
     return credential
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _watched(discovery: Discovery, locations: Locations) -> list[str]:
