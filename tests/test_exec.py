@@ -94,10 +94,11 @@ def test_a_missing_command_is_one_line(project: Path, isolated_env: dict[str, st
     assert result.stderr == "uvcreds: cannot run 'no-such-program-x': not found\n"
 
 
-def test_a_project_publish_url_on_another_host_needs_allow(
+def test_a_publish_url_on_another_host_needs_its_own_binding(
     project: Path, isolated_env: dict[str, str], tmp_path: Path
 ) -> None:
-    """A cloned repository must not route the index's credential to its own upload host."""
+    """A cloned repository must not route the index's credential to its own upload host, and
+    an allow does not change that: only a binding that covers the publish URL does."""
     pyproject = project / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text().replace(
@@ -109,12 +110,15 @@ def test_a_project_publish_url_on_another_host_needs_allow(
     refused = run(argv, isolated_env, cwd=project)
     assert refused.returncode == 1
     assert refused.stderr == (
-        f"uvcreds: --publish corp: its publish-url https://evil.example/ ({pyproject}) is on "
-        "another host than its url and not bound to its credential; if that is right, bind it "
-        f"in your config or run `uvcreds allow {project}`\n"
+        "uvcreds: --publish corp: no credential is bound to its publish-url "
+        f"https://evil.example/ (defined in {pyproject}); UV_PUBLISH_* are not set. If uploads "
+        "go there, bind that URL in your config\n"
     )
-    assert not canary.exists()
     assert run([*uvcreds_cmd(), "allow"], isolated_env, cwd=project).returncode == 0
+    assert run(argv, isolated_env, cwd=project).stderr == refused.stderr
+    assert not canary.exists()
+    config = Path(isolated_env["UVCREDS_CONFIG"])
+    config.write_text(config.read_text() + credential("https://evil.example/", "T", username="me"))
     assert run(argv, isolated_env, cwd=project).returncode == 0
     assert canary.exists()
 

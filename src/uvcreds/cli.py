@@ -287,10 +287,8 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     uvcreds as uv's keyring). A PEP 723 script in `uv run SCRIPT.py` or `uv lock --script
     SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found.
     """
-    result = _collect(execute.script_of(command), per_url=keyring)
-    values = result.variables()
-    if publish:
-        values.update(result.publish_variables(publish))
+    result = _collect(execute.script_of(command), per_url=keyring, publish=publish)
+    values = {**result.variables(), **result.publish}
     if keyring:
         values = _keyring_environment(values)
     for message in result.messages():

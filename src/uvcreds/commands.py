@@ -45,10 +45,11 @@ def export(
     script: Path | None = None,
 ) -> tuple[str, int]:
     """Every credential variable for the project here, and the exit status (1: not all)."""
-    result = resolve.collect(Path.cwd(), environ, Locations(environ), script=script, warn=warn)
-    values = result.variables()
-    if publish:
-        values.update(result.publish_variables(publish))
+    locations = Locations(environ)
+    result = resolve.collect(
+        Path.cwd(), environ, locations, script=script, publish=publish, warn=warn
+    )
+    values = {**result.variables(), **result.publish}
     out = render_format(format_name, values, environ)
     for message in result.messages() + format_warnings(format_name, values):
         warn(message)
@@ -70,11 +71,16 @@ def hook_change(
     said: list[str] = []  # problems met on the way: said once, with the others
     try:
         result = resolve.collect(
-            Path(cwd), environ, locations, per_url=keyring, warn=said.append, progress=warn
+            Path(cwd),
+            environ,
+            locations,
+            per_url=keyring,
+            publish=publish,
+            warn=said.append,
+            progress=warn,
         )
-        values = result.variables()  # in secret-free mode respond keeps only the usernames
-        if publish:
-            values.update(result.publish_variables(publish))
+        # in secret-free mode respond keeps only the usernames
+        values = {**result.variables(), **result.publish}
         if keyring:
             answers.install_program(locations)
         problems = [*said, *result.messages()]

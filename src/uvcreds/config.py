@@ -40,9 +40,12 @@ else:
     import tomli as tomllib
 
 # An index's role: in uv's settings list (used, first definition of a name wins); read only
-# for sources and credentials (workspace root and members, beside the settings); or in a
-# settings file above the one uv reads (kept only as a possible destination).
-SETTINGS, PROJECT, FALLBACK = "settings", "project", "fallback"
+# for sources and credentials (workspace root and members, beside the settings); in a
+# settings file above the one uv reads; or the publish-url of a settings index on the same
+# host, where `uv publish --index NAME` sends the index's credential too (uv's realm cache).
+# The last two are only places a credential could go: they can block it, never choose it.
+SETTINGS, PROJECT, FALLBACK, UPLOAD = "settings", "project", "fallback", "upload"
+DESTINATIONS_ONLY = (FALLBACK, UPLOAD)
 
 # `[tool.uv]` keys uv 0.13 accepts: any other makes uv skip the whole table.
 TOOL_UV_KEYS = frozenset(
@@ -141,6 +144,7 @@ PYPROJECT_ONLY_KEYS = frozenset(
     ]
 )
 INDEX_BOOLEANS = ("explicit", "default")
+ENV_SOURCES = ("UV_DEFAULT_INDEX", "UV_INDEX")
 INDEX_CHOICES = {"format": ("simple", "flat"), "authenticate": ("auto", "always", "never")}
 
 
@@ -222,6 +226,19 @@ class Discovery:
     def failure(self, path: Path) -> str:
         return self.failures.get(path, f"{path}: does not parse")
 
+    def settings_indexes(self) -> list[Index]:
+        """The indexes of the settings files uv reads, in its order: what `uv publish
+        --index NAME` looks a name up in (not UV_INDEX, not members)."""
+        return [
+            index
+            for index in self.indexes
+            if index.role == SETTINGS and index.source not in ENV_SOURCES
+        ]
+
+    def settings_index(self, name: str) -> Index | None:
+        """The first definition of `name` there, as uv takes it."""
+        return next((i for i in self.settings_indexes() if i.name == name), None)
+
 
 def is_truthy(value: str | None) -> bool:
     """uv's "boolish" environment values."""
@@ -258,7 +275,7 @@ def discover(cwd: Path, environ: Mapping[str, str], *, script: Path | None = Non
     """Every named index uv reads a credential variable for, run from `cwd`."""
     found = Discovery(project_dir=_project_dir(cwd, environ, script))
     working = _working_dir(cwd, environ)
-    for variable in ("UV_DEFAULT_INDEX", "UV_INDEX"):
+    for variable in ENV_SOURCES:
         _add_env_entries(found, variable, environ.get(variable, ""))
     script_file = working / script if script is not None else None
     script_table = _script_tool_uv(found, script_file) if script_file is not None else None
@@ -279,7 +296,26 @@ def discover(cwd: Path, environ: Mapping[str, str], *, script: Path | None = Non
         for pyproject in members:
             table = _tool_uv(found, pyproject) or {}
             _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", PROJECT)
+    _add_uploads(found)
     return found
+
+
+def _add_uploads(found: Discovery) -> None:
+    """Each settings index's publish-url on its own host, read as uv's publish reads it:
+    after the check request to the index, uv's upload there carries the index's credential
+    (measured with uv 0.13; on another host it carries none). One that does not parse is a
+    destination nothing covers."""
+    for index in found.settings_indexes():
+        if not index.publish_url or index.target is None:
+            continue
+        try:
+            target, error = urls.parse_publish(index.publish_url), None
+        except urls.UrlError as exc:
+            target, error = None, str(exc)
+        if target is not None and target.origin != index.target.origin:
+            continue
+        upload = Index(index.name, index.publish_url, index.source, UPLOAD, None, target, error)
+        found.indexes.append(upload)
 
 
 def _working_dir(cwd: Path, environ: Mapping[str, str]) -> Path:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uvcreds import cache, envnames, plan, secure, trust, urls
-from uvcreds.config import Discovery, Index, Problem, discover
+from uvcreds.config import DESTINATIONS_ONLY, UPLOAD, Discovery, Index, Problem, discover
 from uvcreds.debug import log
 from uvcreds.digests import sha256_hex
 from uvcreds.environment import RecordingEnviron
@@ -47,12 +47,28 @@ class Scope:
     def covers(self, index: Index) -> bool:
         if index.target is None:
             return index.url_error is None  # a local path: uv sends it nothing
-        if self.project or (self.binding is not None and self.binding.covers(index.target)):
+        binding = self.binding
+        if binding is not None and index.role == UPLOAD:
+            binding = binding.root()  # as covers_upload: the index's files are there too
+        if self.project or (binding is not None and binding.covers(index.target)):
             return True
         if self.vendor is None:
             return False
         provider, resource = self.vendor
         return PROVIDERS[provider].resource(index.target) == resource
+
+    def covers_upload(self, url: urls.Url, index: Index) -> bool:
+        """Whether an upload to `url` may carry this credential: below the binding less a
+        trailing `simple` segment (where uv sends the index's credential for files anyway),
+        below an allowed project's index likewise, or the same vendor resource. Never merely
+        because the index it came from is bound."""
+        if self.binding is not None and self.binding.root().covers(url):
+            return True
+        if self.project and index.target is not None and index.target.root().covers(url):
+            return True
+        return self.vendor is not None and (
+            PROVIDERS[self.vendor[0]].resource(url) == self.vendor[1]
+        )
 
 
 @dataclass
@@ -105,6 +121,7 @@ class Result:
     credentials: Credentials = field(default_factory=lambda: Credentials(Path(), []))
     watched: list[str] = field(default_factory=list)  # for the shells: a change means "again"
     due_at: float = cache.NEVER
+    publish: dict[str, str] = field(default_factory=dict)  # UV_PUBLISH_*, when asked for
 
     @property
     def ok(self) -> bool:
@@ -139,58 +156,6 @@ class Result:
 
     def names(self) -> list[str]:
         return list(dict.fromkeys(r.index.name for d in self.decisions for r in d.indexes))
-
-    def publish_variables(self, name: str) -> dict[str, str]:
-        """`UV_PUBLISH_*` so `uv publish` and `uv publish --index NAME` upload there.
-
-        The target is named by UV_PUBLISH_INDEX, not UV_PUBLISH_URL: uv refuses
-        UV_PUBLISH_URL together with `--index`. An index without a `publish-url` is refused,
-        or a plain `uv publish` would offer its credential to PyPI; so is a publish-url the
-        credential's scope does not cover, off the index's own host.
-        """
-        for decision in self.decisions:
-            index = next((r.index for r in decision.indexes if r.index.name == name), None)
-            if index is None:
-                continue
-            if decision.credential is None or decision.problem is not None:
-                raise UvcredsError(decision.problem or f"index {name!r} needs no credentials")
-            if not index.publish_url:
-                raise UvcredsError(
-                    f"--publish {name}: the index has no publish-url in {index.source}; "
-                    "add one, so the credential goes nowhere else"
-                )
-            # The user's own files (user or system uv.toml, UV_INDEX) and an allowed project's
-            # may say where to publish.
-            trusted = Path(index.source) not in self.discovery.project_reads
-            if not (trusted or self.trust == trust.ALLOWED):
-                _check_publish_target(decision, index, self.discovery.trust_dir)
-            return {
-                "UV_PUBLISH_USERNAME": decision.username,
-                "UV_PUBLISH_PASSWORD": decision.credential.password,
-                "UV_PUBLISH_INDEX": name,
-            }
-        known = ", ".join(self.names()) or "none"
-        raise UvcredsError(f"--publish {name}: no index named {name!r} here (found: {known})")
-
-
-def _check_publish_target(decision: Decision, index: Index, project: Path) -> None:
-    assert index.publish_url is not None and decision.chosen is not None
-    try:
-        target = urls.parse(index.publish_url)
-    except urls.UrlError as exc:
-        raise UvcredsError(
-            f"--publish {index.name}: its publish-url ({index.source}) does not parse ({exc})"
-        ) from None
-    publish = Index(index.name, index.publish_url, index.source, target=target)
-    same_host = target is not None and index.target is not None
-    same_host = same_host and target.origin == index.target.origin  # type: ignore[union-attr]
-    if same_host or scope_of(decision.chosen, decision.credential).covers(publish):
-        return
-    raise UvcredsError(
-        f"--publish {index.name}: its publish-url {publish.display_url} ({index.source}) is on "
-        "another host than its url and not bound to its credential; if that is right, bind it "
-        f"in your config or run `uvcreds allow {project}`"
-    )
 
 
 def scope_of(chosen: Resolved, credential: Credential | None) -> Scope:
@@ -248,6 +213,7 @@ def collect(
     refresh: str = USE,
     names: set[str] | None = None,
     per_url: bool = False,
+    publish: str | None = None,
     warn: Warn,
     progress: Warn | None = None,
 ) -> Result:
@@ -257,6 +223,9 @@ def collect(
     a destination it does not cover; the keyring answers per URL at request time. Tokens
     are still got (their usernames go into the environment), and the plan, kept apart,
     lists for each variable only the URLs its credential covers.
+
+    `publish`: also UV_PUBLISH_* for uploading through that index (`Result.publish`);
+    UvcredsError when none may be set.
 
     `refresh`: USE takes a usable cached token (starting a background refresh when it is due),
     DUE fetches the tokens of `names` (all when None) that are still due once the lock is
@@ -303,6 +272,8 @@ def collect(
         refused = plan.save(built, locations)
         if refused:
             warn(f"{refused}; plans are not kept, so every run takes the slow path")
+    if publish is not None:
+        result.publish = _publish(result, recorded, publish, cwd, locations, warn)
     return result
 
 
@@ -320,6 +291,23 @@ def credential_for(
     )
     if item is None:
         item = _standalone(url, recorded, result.credentials)
+    request = Index(item.index.name, str(url), item.index.source, target=url)
+    found = _obtain_alone(item, result, recorded, cwd, locations, warn)
+    if found is None or not scope_of(item, found[0]).covers(request):
+        return None
+    return found[1], found[0].password
+
+
+def _obtain_alone(
+    item: Resolved,
+    result: Result,
+    recorded: RecordingEnviron,
+    cwd: Path,
+    locations: Locations,
+    warn: Warn,
+) -> tuple[Credential, str] | None:
+    """One index's credential and username, decided for that index alone (None: it has no
+    provider or a problem)."""
     if item.provider_module is None or item.problem is not None:
         return None
     decision = _decision(envnames.env_stem(item.index.name), [item])
@@ -330,11 +318,75 @@ def credential_for(
     due_keys: list[str] = []
     _obtain(decision, tokens, recorded, directory, USE, due_keys, warn, warn)
     if due_keys:
-        _refresh_in_background(cwd, None, environ)
-    request = Index(item.index.name, str(url), item.index.source, target=url)
-    if decision.credential is None or not scope_of(item, decision.credential).covers(request):
+        _refresh_in_background(cwd, None, recorded)
+    assert decision.credential is not None
+    return decision.credential, decision.username
+
+
+def _publish(
+    result: Result,
+    recorded: RecordingEnviron,
+    name: str,
+    cwd: Path,
+    locations: Locations,
+    warn: Warn,
+) -> dict[str, str]:
+    """`UV_PUBLISH_*` for `uv publish --index NAME`, which uploads to that index's
+    publish-url (found as uv's publish finds it: in the settings files, first definition).
+    They get the index's credential only when its scope covers that URL (Scope.covers_upload),
+    else the credential a binding of the user's gives that URL, else nothing."""
+    index = result.discovery.settings_index(name)
+    if index is None:
+        known = ", ".join(sorted({i.name for i in result.discovery.settings_indexes()}))
+        raise UvcredsError(
+            f"--publish {name}: no index named {name!r} here (found: {known or 'none'})"
+        )
+    if not index.publish_url:
+        raise UvcredsError(
+            f"--publish {name}: the index has no publish-url in {index.source}; "
+            "add one, so the credential goes nowhere else"
+        )
+    shown = urls.display(index.publish_url)
+    try:
+        target = urls.parse_publish(index.publish_url)
+    except urls.UrlError as exc:
+        raise UvcredsError(
+            f"--publish {name}: its publish-url {shown} ({index.source}) does not parse ({exc}); "
+            "UV_PUBLISH_* are not set"
+        ) from None
+    decision = next(d for d in result.decisions if any(r.index == index for r in d.indexes))
+    found = _own_upload(decision, target, index)
+    if found is None:
+        item = _standalone(target, recorded, result.credentials)
+        answer = _obtain_alone(item, result, recorded, cwd, locations, warn)
+        upload = Index(name, str(target), index.source, target=target)
+        if answer is not None and scope_of(item, answer[0]).covers(upload):
+            found = answer
+    if found is None and decision.problem is not None and not decision.blocked:
+        raise UvcredsError(decision.problem)  # the index's own credential: say why it failed
+    if found is None:
+        raise UvcredsError(
+            f"--publish {name}: no credential is bound to its publish-url {target} (defined in "
+            f"{index.source}); UV_PUBLISH_* are not set. If uploads go there, bind that URL "
+            "in your config"
+        )
+    return {
+        "UV_PUBLISH_USERNAME": found[1],
+        "UV_PUBLISH_PASSWORD": found[0].password,
+        "UV_PUBLISH_INDEX": name,
+    }
+
+
+def _own_upload(
+    decision: Decision, target: urls.Url, index: Index
+) -> tuple[Credential, str] | None:
+    """The index's own credential and username, when its scope covers the upload URL."""
+    chosen, credential = decision.chosen, decision.credential
+    if chosen is None or credential is None or decision.problem is not None:
         return None
-    return decision.username, decision.credential.password
+    if not scope_of(chosen, credential).covers_upload(target, index):
+        return None
+    return credential, decision.username
 
 
 def _standalone(url: urls.Url, environ: RecordingEnviron, credentials: Credentials) -> Resolved:
@@ -372,7 +424,8 @@ def _decision(stem: str, items: list[Resolved]) -> Decision:
     provider is chosen; an error on it, or a destination its widest scope cannot cover,
     means nothing is exported (and nothing is fetched)."""
     failed = next((i for i in items if i.problem is not None), None)
-    chosen = next((i for i in items if i.provider is not None), None)
+    choices = (i for i in items if i.provider is not None and i.index.role not in DESTINATIONS_ONLY)
+    chosen = next(choices, None)
     decision = Decision(stem, items, chosen)
     if failed is not None:
         decision.problem = failed.problem

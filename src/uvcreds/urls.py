@@ -27,6 +27,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _FORBIDDEN_HOST = frozenset("\x00\t\n\r #/:<>?@[\\]^|%\x7f") | frozenset(map(chr, range(0x20)))
 # WHATWG path percent-encode set, ASCII part (non-ASCII is always encoded).
 _PATH_ENCODE = frozenset(' "#<>?`{}') | frozenset(map(chr, range(0x20))) | {"\x7f"}
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _DOUBLE_DOT = ("..", ".%2e", "%2e.", "%2e%2e")
 _SINGLE_DOT = (".", "%2e")
 
@@ -96,7 +97,7 @@ def parse(text: str) -> Url | None:
     """The URL uv would send requests to, or None when uv reads `text` as no http(s) URL
     (a local path, `file:`, another scheme). Raises UrlError for an http(s) URL that does
     not parse."""
-    text = text.strip("".join(map(chr, range(0x21))))  # C0 controls and space, as uv trims
+    text = text.strip(_C0_AND_SPACE)  # as uv trims
     scheme, colon, rest = text.partition(":")
     if not colon or scheme not in SCHEMES:  # uv's scheme check is case-sensitive
         return None
@@ -109,6 +110,18 @@ def parse(text: str) -> Url | None:
     if at and not hostport:
         raise UrlError("credentials but no host")
     return Url(scheme, _host(host_text), port, _path(remainder), _username(userinfo))
+
+
+def parse_publish(text: str) -> Url:
+    """A publish URL as `uv publish` reads it: a URL parser that takes the scheme in any
+    case (`HTTP://host/` is http there, though an index `url` so written is a path).
+    Anything that is not an http(s) URL raises UrlError: it is refused, never read as
+    "no destination"."""
+    scheme, colon, rest = text.strip(_C0_AND_SPACE).partition(":")
+    parsed = parse(scheme.lower() + colon + rest) if colon and scheme.isascii() else None
+    if parsed is None:
+        raise UrlError("not an http(s) URL")
+    return parsed
 
 
 def parse_all(texts: Sequence[str]) -> list[Url]:

@@ -158,6 +158,27 @@ class FakeIndex(Closing):
         return body
 
 
+class PathIndex(FakeIndex):
+    """A FakeIndex that serves the same packages below any first path segment (`/team/simple/`,
+    `/other/simple/`), recording each request's full path: one host, many index paths."""
+
+    def __init__(self, packages_dir: Path, creds: dict[str, str]) -> None:
+        super().__init__(packages_dir, creds)
+        inner = self._app
+
+        def below_first_segment(
+            environ: dict[str, Any], start_response: Callable[..., Any]
+        ) -> Iterable[bytes]:
+            head, slash, rest = environ.get("PATH_INFO", "").lstrip("/").partition("/")
+            if not slash:
+                start_response("404 Not Found", [("Content-Type", "text/plain")])
+                return [b"no index here\n"]
+            moved = {**environ, "SCRIPT_NAME": f"/{head}", "PATH_INFO": f"/{rest}"}
+            return inner(moved, start_response)
+
+        self._app = below_first_segment
+
+
 def build_wheel(directory: Path, name: str, version: str, *, requires: Sequence[str] = ()) -> Path:
     """Write `<name>-<version>-py3-none-any.whl` (pure Python, one module) into `directory`.
 

@@ -23,12 +23,11 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
 
 import pytest
 
 from tests.fakes.codeartifact import CodeArtifactFake
-from tests.fakes.index import FakeIndex, IndexRequest
+from tests.fakes.index import FakeIndex, IndexRequest, PathIndex
 from tests.helpers import credential, run, uv_bin, uvcreds_cmd, write_project, write_user_config
 from tests.security.hostile import assert_clean_stderr
 
@@ -43,27 +42,6 @@ TEAM_SETTINGS = (
 
 
 # --- indexes -------------------------------------------------------------------------------
-
-
-class PathIndex(FakeIndex):
-    """A FakeIndex that serves the same packages below any first path segment (`/team/simple/`,
-    `/other/simple/`), recording each request's full path: one host, many index paths."""
-
-    def __init__(self, packages_dir: Path, creds: dict[str, str]) -> None:
-        super().__init__(packages_dir, creds)
-        inner = self._app
-
-        def below_first_segment(
-            environ: dict[str, Any], start_response: Callable[..., Any]
-        ) -> Iterable[bytes]:
-            head, slash, rest = environ.get("PATH_INFO", "").lstrip("/").partition("/")
-            if not slash:
-                start_response("404 Not Found", [("Content-Type", "text/plain")])
-                return [b"no index here\n"]
-            moved = {**environ, "SCRIPT_NAME": f"/{head}", "PATH_INFO": f"/{rest}"}
-            return inner(moved, start_response)
-
-        self._app = below_first_segment
 
 
 def _serve(index: FakeIndex) -> FakeIndex:
