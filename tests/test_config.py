@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from uvcreds.config import SETTINGS, Discovery, discover
-from uvcreds.envnames import env_stem, name_problem, password_var, username_var
+from uvcreds.model import SETTINGS, env_stem, name_problem, password_var, username_var
+from uvcreds.uv.discovery import Discovery, discover
 
 
 @pytest.fixture

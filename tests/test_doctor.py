@@ -23,10 +23,11 @@ from tests.fakes.codeartifact import CodeArtifactFake
 from tests.fakes.index import FakeIndex
 from tests.helpers import credential, run, uvcreds_cmd, write_project, write_user_config
 from tests.providers.test_aws import SSO_PROFILE
-from uvcreds import doctor, resolve
-from uvcreds.config import Index
-from uvcreds.providers.base import Credential, HeldIn, Settings
-from uvcreds.settings import Resolved
+from uvcreds.commands import doctor
+from uvcreds.model import Credential, Index
+from uvcreds.pipeline import resolve
+from uvcreds.pipeline.settings import Resolved
+from uvcreds.providers.base import HeldIn, Settings
 from uvcreds.urls import parse
 
 SECRET = "s3cret-7f3a.value"

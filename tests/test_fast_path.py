@@ -42,7 +42,7 @@ def test_warm_run_imports_nothing_heavy(
     argv: list[str], project: Path, isolated_env: dict[str, str]
 ) -> None:
     cold, cold_out = imported_modules(argv, isolated_env, project)
-    assert "uvcreds.config" in cold  # the first run takes the full path and saves a plan
+    assert "uvcreds.uv.discovery" in cold  # the first run takes the full path and saves a plan
     assert "click" not in cold  # a plain export or hook needs no command-line parser
     warm, warm_out = imported_modules(argv, isolated_env, project)
     heavy = sorted(m for m in warm if m.split(".")[0] in HEAVY)
@@ -58,7 +58,7 @@ def test_an_edit_sends_the_next_run_down_the_full_path(
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('name = "corp"', 'name = "corp2"'))
     modules, out = imported_modules(["export"], isolated_env, project)
-    assert "uvcreds.config" in modules
+    assert "uvcreds.uv.discovery" in modules
     assert b"UV_INDEX_CORP2_PASSWORD=tok" in out
 
 
@@ -67,5 +67,5 @@ def test_a_changed_secret_is_read_fresh_on_the_warm_path(
 ) -> None:
     run([*uvcreds_cmd(), "export"], isolated_env, cwd=project)
     modules, out = imported_modules(["export"], {**isolated_env, "T": "rotated"}, project)
-    assert "uvcreds.config" not in modules
+    assert "uvcreds.uv.discovery" not in modules
     assert b"UV_INDEX_CORP_PASSWORD=rotated" in out

@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from uvcreds.paths import Locations
-from uvcreds.plan import prune
+from uvcreds.state.paths import Locations
+from uvcreds.state.plan import prune
 
 
 def aged(path: Path, days: float) -> Path:

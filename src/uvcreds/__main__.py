@@ -21,12 +21,12 @@ def main() -> int:
 
 def _main() -> int:
     if sys.argv[1:2] == ["keyring"]:  # what uv runs per request: no click either
-        from uvcreds.answers import keyring_main
+        from uvcreds.routes.keyring.answers import keyring_main
 
         status = keyring_main(sys.argv[2:], os.environ, fast_only=False)
         if status != 2:  # 2: not the protocol's form; click says how it goes
             return status if status is not None else 1
-    from uvcreds.hook import fast_command, run_fast
+    from uvcreds.routes.env.hook import fast_command, run_fast
 
     try:
         status = run_fast(sys.argv[1:], os.environ)
@@ -38,7 +38,7 @@ def _main() -> int:
     if plain is not None or sys.argv[1:2] in (["exec"], ["refresh"]):
         _defer_to_a_fetch(os.environ)
     if plain is not None:  # the full path, without paying for click
-        from uvcreds.commands import run_plain
+        from uvcreds.commands.plain import run_plain
 
         return run_plain(plain)
     from uvcreds.cli import main as cli_main
@@ -55,9 +55,9 @@ def _defer_to_a_fetch(environ: Mapping[str, str]) -> None:
         import fcntl
     except ImportError:  # Windows: no flock, no nice
         return
-    from uvcreds import secure
     from uvcreds.errors import UvcredsError
-    from uvcreds.paths import cache_dir
+    from uvcreds.state import secure
+    from uvcreds.state.paths import cache_dir
 
     directory = cache_dir(environ)
     try:

@@ -12,13 +12,18 @@ from typing import Any
 
 import click
 
-from uvcreds import __version__, cache, commands, execute, resolve, trust
+from uvcreds import __version__
 from uvcreds import debug as debug_output
-from uvcreds.config import Problem, discover
+from uvcreds.commands import execute
+from uvcreds.commands import plain as commands
 from uvcreds.errors import UvcredsError, printable
-from uvcreds.formats import FORMATS
-from uvcreds.paths import Locations
-from uvcreds.shells import SHELLS
+from uvcreds.model import Problem
+from uvcreds.pipeline import resolve
+from uvcreds.routes.env.formats import FORMATS
+from uvcreds.routes.env.shells import SHELLS
+from uvcreds.state import cache, trust
+from uvcreds.state.paths import Locations
+from uvcreds.uv.discovery import discover
 
 _warn = commands.warn
 _out = commands.write
@@ -313,7 +318,8 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
 def _keyring_environment(values: dict[str, str]) -> dict[str, str]:
     """exec --keyring: no password; the usernames, UV_KEYRING_PROVIDER and uvcreds'
     `keyring` program first on PATH."""
-    from uvcreds import answers, hook
+    from uvcreds.routes.env import hook
+    from uvcreds.routes.keyring import answers
 
     directory = answers.install_program(Locations(os.environ))
     changes, _ = hook.shell_changes(hook.keyring_values(values), os.environ, {}, directory)
@@ -337,7 +343,7 @@ def keyring() -> None:
 def keyring_get(service: str, username: str | None, mode: str | None) -> None:
     """Print the password for SERVICE (an index URL or host) and USERNAME; exit 1 when
     uvcreds has none for it."""
-    from uvcreds import answers
+    from uvcreds.routes.keyring import answers
 
     args = ["get", service, "--mode", "creds"] if mode else ["get", service, username or ""]
     sys.exit(answers.keyring_main(args, os.environ, fast_only=False))
@@ -356,7 +362,7 @@ def doctor(names: Sequence[str], as_json: bool, script: Path | None) -> None:
     only to the index URL itself; no secret is printed. Exits 0 only when every index
     answered with its credential.
     """
-    from uvcreds import doctor as diagnose
+    from uvcreds.commands import doctor as diagnose
 
     environ = os.environ
     result = diagnose.prepare(Path.cwd(), environ, Locations(environ), script=script, warn=_warn)

@@ -3,10 +3,10 @@ place of each vendor's plugin (`uv tool install keyring --with uvcreds`), and th
 that pip (`--keyring-provider import|subprocess`), twine and Poetry ask.
 
 keyring loads this module through the `keyring.backends` entry point; uvcreds itself never
-imports keyring. The answer is the one `uvcreds keyring get` gives (uvcreds.answers): for the
-URL about to be called, the credential of the index it names, only where that credential's
-scope covers the URL and the username is the one it goes with; from the same cache as the
-shell route. For anything else the backend answers None, so keyring's chain
+imports keyring. The answer is the one `uvcreds keyring get` gives (routes/keyring/answers.py):
+for the URL about to be called, the credential of the index it names, only where that
+credential's scope covers the URL and the username is the one it goes with; from the same
+cache as the shell route. For anything else the backend answers None, so keyring's chain
 (ChainerBackend) asks the next backend, the OS keyring. It stores nothing: setting or
 deleting a password raises an error that is also NotImplementedError, which is what the
 chain takes as "ask the next backend".
@@ -23,8 +23,8 @@ import sys
 from keyring import credentials, errors
 from keyring.backend import KeyringBackend
 
-from uvcreds import answers
 from uvcreds.errors import UvcredsError, printable
+from uvcreds.routes.keyring import answers
 
 
 class _NotStored(errors.PasswordSetError, NotImplementedError):

@@ -97,7 +97,7 @@ def test_a_cached_token_is_exported_without_importing_boto3(
         project.directory,
     )
     assert traced.returncode == 0 and "UV_INDEX_PRIVATE_PASSWORD=" in traced.stdout
-    assert "uvcreds.hook" in traced.stderr
+    assert "uvcreds.routes.env.hook" in traced.stderr
     assert "boto" not in traced.stderr and "google" not in traced.stderr
 
 

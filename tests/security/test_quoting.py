@@ -32,8 +32,8 @@ from tests.security.hostile import (
     token_values,
     write_user_config,
 )
-from uvcreds.formats import dotenv_quote
-from uvcreds.shells import bash, fish, pwsh
+from uvcreds.routes.env.formats import dotenv_quote
+from uvcreds.routes.env.shells import bash, fish, pwsh
 
 BATCH = settings(
     deadline=None,

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.shells.test_quoting import TRICKY
-from uvcreds.shells import pwsh, snippet
+from uvcreds.routes.env.shells import pwsh, snippet
 
 QUOTES = "'\u2018\u2019\u201a\u201b"
 PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.shells.driver import SHELLS, make_env
-from uvcreds.shells import SHELLS as MODULES
+from uvcreds.routes.env.shells import SHELLS as MODULES
 
 TRICKY = [
     "",

@@ -12,9 +12,9 @@ import pytest
 
 from tests.helpers import credential, write_project, write_user_config
 from tests.shells.driver import SHELLS, Session, make_env, write_logging_uvcreds
-from uvcreds import resolve
-from uvcreds.paths import Locations
-from uvcreds.shells import SHELLS as MODULES
+from uvcreds.pipeline import resolve
+from uvcreds.routes.env.shells import SHELLS as MODULES
+from uvcreds.state.paths import Locations
 
 # What a slow evaluation looks like to each shell: set A, say it started, wait (builtins
 # only, like real output) until the test says go, set B, then say "evaluated here, nothing

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import Credential, HeldIn, Settings
+from uvcreds.model import Credential, Index
+from uvcreds.providers.base import HeldIn, Settings
 from uvcreds.urls import Url
 
 TYPE_CHECKING = False

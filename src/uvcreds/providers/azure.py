@@ -21,17 +21,9 @@ from __future__ import annotations
 import re
 import time
 
-from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import (
-    USER_SECRET,
-    VENDOR_VARIABLE,
-    Credential,
-    HeldIn,
-    Settings,
-    find_program,
-    run_program,
-)
+from uvcreds.model import USER_SECRET, VENDOR_VARIABLE, Credential, Index
+from uvcreds.providers.base import HeldIn, Settings, find_program, run_program
 from uvcreds.urls import Url
 
 TYPE_CHECKING = False

@@ -8,19 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from uvcreds.config import Index
 from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
+from uvcreds.model import USER_SECRET, Credential, Index
 from uvcreds.urls import Url
 
 if TYPE_CHECKING:
     import subprocess
-
-
-# Where a credential came from, which decides where it may go (resolve.Scope).
-MINTED = "minted"  # a vendor issued it for its own anchored host
-VENDOR_VARIABLE = "vendor variable"  # the vendor's own default variable (SYSTEM_ACCESSTOKEN)
-USER_SECRET = "user secret"  # a secret the user holds: only where a binding says
 
 
 @dataclass(frozen=True)
@@ -30,17 +24,6 @@ class HeldIn:
     password_env: str
     username_env: str | None = None
     username: str = ""  # the literal username, when no username_env
-
-
-@dataclass(frozen=True)
-class Credential:
-    """What uv gets for one index; `expires_at` (a Unix time) marks a token to cache and
-    refresh, None a secret that lasts."""
-
-    username: str
-    password: str = field(repr=False)
-    expires_at: float | None = None
-    origin: str = MINTED
 
 
 @dataclass(frozen=True)
@@ -82,7 +65,7 @@ def _read_dotenv(path: Path) -> dict[str, str | None]:
 
     from dotenv import dotenv_values  # only when the environment lacks a variable
 
-    from uvcreds.files import read_bounded
+    from uvcreds.state.files import read_bounded
 
     try:
         text = read_bounded(str(path), ".env file").decode("utf-8")

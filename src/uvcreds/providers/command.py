@@ -10,16 +10,9 @@ A project's own `command` runs only once the project is allowed (settings.py).
 
 from __future__ import annotations
 
-from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import (
-    USER_SECRET,
-    Credential,
-    HeldIn,
-    Settings,
-    iso_timestamp,
-    run_program,
-)
+from uvcreds.model import USER_SECRET, Credential, Index
+from uvcreds.providers.base import HeldIn, Settings, iso_timestamp, run_program
 from uvcreds.urls import Url
 
 KEYS = frozenset({"command", "username"})

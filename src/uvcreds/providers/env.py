@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from uvcreds.config import Index
-from uvcreds.providers.base import Credential, HeldIn, Settings, named_secret, named_variables
+from uvcreds.model import Credential, Index
+from uvcreds.providers.base import HeldIn, Settings, named_secret, named_variables
 from uvcreds.urls import Url
 
 KEYS = frozenset({"username", "username-env", "password-env"})

@@ -14,16 +14,9 @@ from __future__ import annotations
 import re
 import time
 
-from uvcreds.config import Index
 from uvcreds.errors import UvcredsError
-from uvcreds.providers.base import (
-    Credential,
-    HeldIn,
-    Settings,
-    find_program,
-    iso_timestamp,
-    run_program,
-)
+from uvcreds.model import Credential, Index
+from uvcreds.providers.base import HeldIn, Settings, find_program, iso_timestamp, run_program
 from uvcreds.urls import Url
 
 TYPE_CHECKING = False

@@ -5,8 +5,8 @@ An access token must go with an *empty* username: `__token__` is answered with 4
 
 from __future__ import annotations
 
-from uvcreds.config import Index
-from uvcreds.providers.base import Credential, HeldIn, Settings, named_secret, named_variables
+from uvcreds.model import Credential, Index
+from uvcreds.providers.base import HeldIn, Settings, named_secret, named_variables
 from uvcreds.urls import Url
 
 KEYS = frozenset({"username", "username-env", "password-env"})

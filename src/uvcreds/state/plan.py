@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import zlib
 
-from uvcreds import cache, envnames, fastjson, files, secure
-from uvcreds.digests import digest
+from uvcreds import model as envnames
 from uvcreds.errors import UvcredsError
+from uvcreds.state import cache, fastjson, files, secure
+from uvcreds.state.digests import digest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import TypedDict
 
-    from uvcreds.paths import Locations
+    from uvcreds.state.paths import Locations
 
     class HeldIn(TypedDict):
         password_env: str

@@ -12,18 +12,29 @@ regular files of ours in a store only we can write.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
-from uvcreds import secure
-from uvcreds.config import Discovery
-from uvcreds.digests import sha256_hex
 from uvcreds.errors import UvcredsError
+from uvcreds.state import secure
+from uvcreds.state.digests import sha256_hex
 
 ALLOWED, DENIED, NOT_ALLOWED = "allowed", "denied", "not allowed"
 STORE = "trust store"
 
 
-def _content_hash(discovery: Discovery) -> str:
+class Project(Protocol):
+    """What an allow is about (uv/discovery.py's Discovery is one)."""
+
+    @property
+    def trust_dir(self) -> Path: ...  # the directory as the user reached it
+
+    @property
+    def project_reads(self) -> Mapping[Path, bytes]: ...  # every project file, as read
+
+
+def _content_hash(discovery: Project) -> str:
     parts = [b"uvcreds allow 2\n" + os.fsencode(discovery.trust_dir) + b"\n"]
     for path, data in sorted(discovery.project_reads.items()):
         parts.append(b"%s\n%d\n" % (os.fsencode(path), len(data)) + data)
@@ -34,7 +45,7 @@ def _path_hash(directory: Path) -> str:
     return sha256_hex(b"uvcreds deny 2\n" + os.fsencode(directory) + b"\n")
 
 
-def records(discovery: Discovery, data_dir: str) -> tuple[str, str]:
+def records(discovery: Project, data_dir: str) -> tuple[str, str]:
     """The allow record for the project as it is now, and its deny record."""
     allow_dir, deny_dir = os.path.join(data_dir, "allow"), os.path.join(data_dir, "deny")
     return (
@@ -43,7 +54,7 @@ def records(discovery: Discovery, data_dir: str) -> tuple[str, str]:
     )
 
 
-def state(discovery: Discovery, data_dir: str) -> str:
+def state(discovery: Project, data_dir: str) -> str:
     """ALLOWED, DENIED or NOT_ALLOWED; a store another user could write counts for nothing."""
     if not discovery.project_reads:
         return NOT_ALLOWED
@@ -58,13 +69,13 @@ def state(discovery: Discovery, data_dir: str) -> str:
     return ALLOWED if secure.is_own_file(allowed) else NOT_ALLOWED
 
 
-def allow(discovery: Discovery, data_dir: str) -> None:
+def allow(discovery: Project, data_dir: str) -> None:
     allowed, denied = records(discovery, data_dir)
     _write(allowed, discovery.trust_dir)
     secure.unlink_own(denied)
 
 
-def deny(discovery: Discovery, data_dir: str) -> None:
+def deny(discovery: Project, data_dir: str) -> None:
     allowed, denied = records(discovery, data_dir)
     _write(denied, discovery.trust_dir)
     allow_dir = os.path.dirname(allowed)

@@ -21,7 +21,7 @@ _ESCAPES = {
 
 
 def hook(exe: str, *, keyring: bool) -> str:
-    from uvcreds.shells import PLACEHOLDER, snippet
+    from uvcreds.routes.env.shells import PLACEHOLDER, snippet
 
     mode = "__uvcreds_keyring=1\n" if keyring else "unset __uvcreds_keyring\n"
     return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))

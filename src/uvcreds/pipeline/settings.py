@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from uvcreds import trust, urls
-from uvcreds.config import Discovery, Index, Problem, read_toml
+from uvcreds import urls
 from uvcreds.errors import UvcredsError
+from uvcreds.model import Index, Problem
 from uvcreds.providers import PROVIDERS, detect, lookup
 from uvcreds.providers.base import Provider, Settings
+from uvcreds.state import trust
+from uvcreds.uv.discovery import Discovery, read_toml
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import os
 import stat
 
 from uvcreds.errors import UvcredsError
-from uvcreds.files import read_bounded
+from uvcreds.state.files import read_bounded
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)

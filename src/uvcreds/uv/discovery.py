@@ -30,22 +30,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from uvcreds import envnames, files, urls
+from uvcreds import urls
 from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
+from uvcreds.model import (
+    FALLBACK,
+    PROJECT,
+    SETTINGS,
+    UPLOAD,
+    Index,
+    Problem,
+    name_problem,
+)
+from uvcreds.state import files
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
-# An index's role: in uv's settings list (used, first definition of a name wins); read only
-# for sources and credentials (workspace root and members, beside the settings); in a
-# settings file above the one uv reads; or the publish-url of a settings index on the same
-# host, where `uv publish --index NAME` sends the index's credential too (uv's realm cache).
-# The last two are only places a credential could go: they can block it, never choose it.
-SETTINGS, PROJECT, FALLBACK, UPLOAD = "settings", "project", "fallback", "upload"
-DESTINATIONS_ONLY = (FALLBACK, UPLOAD)
 
 # `[tool.uv]` keys uv 0.13 accepts: any other makes uv skip the whole table.
 TOOL_UV_KEYS = frozenset(
@@ -146,37 +149,6 @@ PYPROJECT_ONLY_KEYS = frozenset(
 INDEX_BOOLEANS = ("explicit", "default")
 ENV_SOURCES = ("UV_DEFAULT_INDEX", "UV_INDEX")
 INDEX_CHOICES = {"format": ("simple", "flat"), "authenticate": ("auto", "always", "never")}
-
-
-@dataclass(frozen=True)
-class Index:
-    """One `[[tool.uv.index]]` (or `[[index]]`, or `UV_INDEX` entry) that has a name."""
-
-    name: str
-    url: str  # as written; a relative path is made absolute against its file's directory
-    source: str  # the file that defined it, or the environment variable
-    role: str = SETTINGS
-    publish_url: str | None = None
-    target: urls.Url | None = None  # where uv sends requests; None for a local path
-    url_error: str | None = None  # an http(s) URL that does not parse
-
-    @property
-    def display_url(self) -> str:
-        """The URL for messages and files: never its userinfo."""
-        return urls.display(self.url)
-
-    @property
-    def username(self) -> str:
-        """A username written into the URL: uv's, unless the variable sets one."""
-        return self.target.username if self.target is not None else ""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with the configuration; errors make `export` exit 1."""
-
-    message: str
-    is_error: bool = True
 
 
 @dataclass
@@ -346,7 +318,7 @@ def _add_env_entries(found: Discovery, variable: str, value: str) -> None:
 
 
 def _add_index(found: Discovery, index: Index, where: str) -> None:
-    problem = envnames.name_problem(index.name)
+    problem = name_problem(index.name)
     if problem:
         _say(found, index.role, Problem(f"{where}: {problem}; rename it"))
         return
@@ -675,7 +647,7 @@ def _index_entry_problem(entry: object) -> str | None:
     if not isinstance(entry.get("url"), str):
         return "needs a string 'url'"
     name = entry.get("name")
-    if name is not None and (not isinstance(name, str) or envnames.name_problem(name)):
+    if name is not None and (not isinstance(name, str) or name_problem(name)):
         return f"has the name {name!r}, which uv refuses"
     for key in INDEX_BOOLEANS:
         if key in entry and not isinstance(entry[key], bool):

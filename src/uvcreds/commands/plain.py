@@ -14,12 +14,15 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from uvcreds import answers, cache, hook, plan, resolve
 from uvcreds.errors import UvcredsError, printable
-from uvcreds.formats import render as render_format
-from uvcreds.formats import warnings as format_warnings
-from uvcreds.paths import Locations
-from uvcreds.shells import SHELLS
+from uvcreds.pipeline import resolve
+from uvcreds.routes.env import hook
+from uvcreds.routes.env.formats import render as render_format
+from uvcreds.routes.env.formats import warnings as format_warnings
+from uvcreds.routes.env.shells import SHELLS
+from uvcreds.routes.keyring import answers
+from uvcreds.state import cache, plan
+from uvcreds.state.paths import Locations
 
 Warn = Callable[[str], None]
 

@@ -14,7 +14,7 @@ _OUTSIDE = {ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"}
 
 
 def hook(exe: str, *, keyring: bool) -> str:
-    from uvcreds.shells import PLACEHOLDER, snippet
+    from uvcreds.routes.env.shells import PLACEHOLDER, snippet
 
     mode = f"set -g __uvcreds_flags{' --keyring' if keyring else ''}\n"
     return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))

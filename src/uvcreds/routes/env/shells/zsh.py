@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from uvcreds.shells.bash import quote, render, render_watch
+from uvcreds.routes.env.shells.bash import quote, render, render_watch
 
 SNIPPET = "uvcreds.zsh"
 
 
 def hook(exe: str, *, keyring: bool) -> str:
-    from uvcreds.shells import PLACEHOLDER, snippet
+    from uvcreds.routes.env.shells import PLACEHOLDER, snippet
 
     mode = "typeset -g __uvcreds_keyring=1\n" if keyring else "unset __uvcreds_keyring\n"
     return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))

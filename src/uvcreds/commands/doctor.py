@@ -21,12 +21,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uvcreds import __version__, hook, resolve, urls
-from uvcreds.config import Problem
-from uvcreds.paths import Locations
+from uvcreds import __version__, urls
+from uvcreds.model import VENDOR_VARIABLE, Problem
+from uvcreds.pipeline import resolve
+from uvcreds.pipeline.settings import Resolved
 from uvcreds.providers import detect
-from uvcreds.providers.base import VENDOR_VARIABLE, timeout
-from uvcreds.settings import Resolved
+from uvcreds.providers.base import timeout
+from uvcreds.routes.env import hook
+from uvcreds.state.paths import Locations
 
 Warn = Callable[[str], None]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from uvcreds.shells import bash, fish, pwsh, zsh
+from uvcreds.routes.env.shells import bash, fish, pwsh, zsh
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from uvcreds.shells.base import Shell
+    from uvcreds.routes.env.shells.base import Shell
 
 SHELLS: dict[str, Shell] = {
     "bash": bash,
@@ -22,10 +22,12 @@ PLACEHOLDER = "@UVCREDS_EXE@"
 
 def snippet(name: str) -> str:
     """A file from shell/: packaged beside the modules, or in a source checkout."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    import uvcreds
+
+    package = os.path.dirname(os.path.abspath(uvcreds.__file__))
     for directory in (
-        os.path.join(here, "..", "shell"),
-        os.path.join(here, "..", "..", "..", "shell"),
+        os.path.join(package, "shell"),
+        os.path.join(package, "..", "..", "shell"),
     ):
         path = os.path.join(directory, name)
         if os.path.isfile(path):

@@ -16,7 +16,7 @@ SINGLE_QUOTES = frozenset("'\u2018\u2019\u201a\u201b")
 
 
 def hook(exe: str, *, keyring: bool) -> str:
-    from uvcreds.shells import PLACEHOLDER, snippet
+    from uvcreds.routes.env.shells import PLACEHOLDER, snippet
 
     mode = f"$global:__uvcreds_flags = @({quote('--keyring') if keyring else ''})\n"
     return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))

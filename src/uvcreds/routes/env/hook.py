@@ -19,20 +19,20 @@ import sys
 import time
 import zlib
 
-from uvcreds import cache, fastjson, plan, secure
-from uvcreds.envnames import is_own_variable
 from uvcreds.errors import UvcredsError
-from uvcreds.formats import FORMATS
-from uvcreds.formats import render as render_format
-from uvcreds.formats import warnings as format_warnings
-from uvcreds.paths import Locations
-from uvcreds.shells import SHELLS
+from uvcreds.model import is_own_variable
+from uvcreds.routes.env.formats import FORMATS
+from uvcreds.routes.env.formats import render as render_format
+from uvcreds.routes.env.formats import warnings as format_warnings
+from uvcreds.routes.env.shells import SHELLS
+from uvcreds.state import cache, fastjson, plan, secure
+from uvcreds.state.paths import Locations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from uvcreds.shells.base import Shell
+    from uvcreds.routes.env.shells.base import Shell
 
 # The one exported variable that carries this shell's state between prompts.
 STATE_VAR = "UVCREDS_STATE"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from uvcreds.digests import digest
+from uvcreds.state.digests import digest
 
 
 class RecordingEnviron(Mapping[str, str]):

@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 import time
 
-from uvcreds import fastjson, secure
 from uvcreds.errors import UvcredsError
+from uvcreds.state import fastjson, secure
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     # {"index", "url", "provider", "username", "password", "fetched_at", "expires_at", "due_at"}
     Entry = dict[str, Any]
 
-    from uvcreds.providers.base import Credential
+    from uvcreds.model import Credential
 
 TOKENS_FILE = "tokens.json"
 LOCK_FILE = "tokens.lock"
@@ -222,7 +222,7 @@ def _locked(
 
 
 def _credential(entry: Entry) -> Credential:
-    from uvcreds.providers.base import Credential
+    from uvcreds.model import Credential
 
     return Credential(entry["username"], entry["password"], float(entry["expires_at"]))
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from uvcreds import fastjson
 from uvcreds.errors import UvcredsError
-from uvcreds.shells import SHELLS
+from uvcreds.routes.env.shells import SHELLS
+from uvcreds.state import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -21,16 +21,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uvcreds import cache, envnames, plan, secure, trust, urls
-from uvcreds.config import DESTINATIONS_ONLY, UPLOAD, Discovery, Index, Problem, discover
+from uvcreds import model as envnames
+from uvcreds import urls
 from uvcreds.debug import log
-from uvcreds.digests import sha256_hex
-from uvcreds.environment import RecordingEnviron
 from uvcreds.errors import UvcredsError
-from uvcreds.paths import Locations
+from uvcreds.model import DESTINATIONS_ONLY, UPLOAD, USER_SECRET, Credential, Index, Problem
+from uvcreds.pipeline.environment import RecordingEnviron
+from uvcreds.pipeline.settings import Credentials, Resolved, resolve, user_config
 from uvcreds.providers import PROVIDERS
-from uvcreds.providers.base import USER_SECRET, Credential, HeldIn, timeout
-from uvcreds.settings import Credentials, Resolved, resolve, user_config
+from uvcreds.providers.base import HeldIn, timeout
+from uvcreds.state import cache, plan, secure, trust
+from uvcreds.state.digests import sha256_hex
+from uvcreds.state.paths import Locations
+from uvcreds.uv.discovery import Discovery, discover
 
 USE, DUE, FORCE = "use", "due", "force"
 Warn = Callable[[str], None]

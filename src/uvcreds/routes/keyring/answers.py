@@ -17,9 +17,10 @@ from __future__ import annotations
 import os
 import time
 
-from uvcreds import cache, plan, urls
+from uvcreds import urls
 from uvcreds.errors import UvcredsError, printable
-from uvcreds.paths import Locations
+from uvcreds.state import cache, plan
+from uvcreds.state.paths import Locations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def lookup(
     import sys
     from pathlib import Path
 
-    from uvcreds import resolve
+    from uvcreds.pipeline import resolve
 
     def say(message: str) -> None:  # uv shows the keyring's stderr: why there is no answer
         sys.stderr.write(f"uvcreds: {printable(message)}\n")
@@ -130,7 +131,7 @@ def keyring_main(argv: Sequence[str], environ: Mapping[str, str], *, fast_only: 
     import sys
 
     if request.json:
-        from uvcreds import fastjson
+        from uvcreds.state import fastjson
 
         answer = (
             {"username": found[0], "password": found[1]}
@@ -189,7 +190,7 @@ PROGRAM = """#!{python} -IS
 # and hands anything else to the next `keyring` on PATH. Written by uvcreds.
 import sys
 sys.path.insert(0, {root!r})
-from uvcreds.answers import program
+from uvcreds.routes.keyring.answers import program
 sys.exit(program(sys.argv[0], sys.argv[1:]))
 """
 SHELL_PROGRAM = """#!/bin/sh
@@ -197,7 +198,7 @@ SHELL_PROGRAM = """#!/bin/sh
 exec {python} -I -S -c {code} "$0" "$@"
 """
 SHELL_CODE = (
-    "import sys; sys.path.insert(0, {root!r}); from uvcreds.answers import program; "
+    "import sys; sys.path.insert(0, {root!r}); from uvcreds.routes.keyring.answers import program; "
     "sys.exit(program(sys.argv[1], sys.argv[2:]))"
 )
 
@@ -208,13 +209,15 @@ def install_program(locations: Locations) -> str:
     import shlex
     import sys
 
-    from uvcreds import secure
+    from uvcreds.state import secure
 
     directory = os.path.join(locations.cache_dir, "bin")
     path = os.path.join(directory, "keyring")
     python = sys.executable
     plain = len(python) < 120 and shlex.quote(python) == python  # a `#!` line cannot quote
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # holds uvcreds/
+    import uvcreds
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(uvcreds.__file__)))  # holds uvcreds/
     if plain:
         text = PROGRAM.format(python=python, root=root).encode()
     else:
