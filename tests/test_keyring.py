@@ -50,9 +50,10 @@ class KeyringTool:
 
 
 def _pip_locations() -> list[str]:
-    """uv arguments for where pip here is configured to find packages (a local mirror in an
-    offline sandbox), with `--offline` when every one of them is on this machine; none (uv's
-    default index) when pip has none configured."""
+    """uv arguments for where pip here is configured to find packages besides its index (a
+    local folder of wheels, a local mirror); none when pip has none configured. They add to
+    the registry, never replace it: a machine with a local find-links folder and an empty uv
+    cache still gets the rest from the registry."""
     listed = subprocess.run(
         [sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True
     ).stdout
@@ -68,8 +69,8 @@ def _pip_locations() -> list[str]:
             if place not in places:
                 places.append(place)
                 args += [flag, place]
-    if places and all(p.startswith(("file:", "/")) for p in places):
-        args += ["--offline", "--index-strategy", "unsafe-best-match"]
+    if places:
+        args += ["--index-strategy", "unsafe-best-match"]
     return args
 
 
