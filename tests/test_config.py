@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from uvcreds.model import SETTINGS, env_stem, name_problem, password_var, username_var
+from uvcreds.model import SETTINGS
+from uvcreds.names import env_stem, name_problem, password_var, username_var
 from uvcreds.uv.discovery import Discovery, discover
 
 

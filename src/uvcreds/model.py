@@ -1,56 +1,12 @@
-"""Pure data shared by every layer: an index as uv names it, the variables uv reads for it,
-a credential, a problem. Standard library only (the fast path imports it)."""
+"""Pure data shared by every layer: an index as uv names it, a credential, a problem.
+The variable names uv forms for an index are in names.py, which the fast path imports
+without the cost of dataclasses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from uvcreds import urls
-
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-
-
-def name_problem(name: str) -> str | None:
-    """Why uv would reject this index name, or None if uv accepts it."""
-    for char in name:
-        if char not in _NAME_CHARS:
-            return (
-                f"index name {name!r} has {char!r}: uv allows only ASCII letters, digits, "
-                "'-', '_' and '.'"
-            )
-    return None
-
-
-def env_stem(name: str) -> str:
-    """`internal-proxy.v2` -> `INTERNAL_PROXY_V2`: uppercase ASCII alphanumerics, else `_`."""
-    return "".join(c.upper() if c.isascii() and c.isalnum() else "_" for c in name)
-
-
-_STEM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-# The other variables uvcreds itself sets.
-OWN_VARIABLES = frozenset(
-    {"UV_PUBLISH_USERNAME", "UV_PUBLISH_PASSWORD", "UV_PUBLISH_INDEX", "UV_KEYRING_PROVIDER"}
-)
-
-
-def is_own_variable(name: str) -> bool:
-    """Whether uvcreds could have formed this variable name: a shell state or plan naming
-    anything else (`X;touch pwned;#`) is data from someone else, never printed."""
-    if name in OWN_VARIABLES:
-        return True
-    for suffix in ("_USERNAME", "_PASSWORD"):
-        if name.startswith("UV_INDEX_") and name.endswith(suffix):
-            return all(c in _STEM_CHARS for c in name[len("UV_INDEX_") : -len(suffix)])
-    return False
-
-
-def username_var(name: str) -> str:
-    return f"UV_INDEX_{env_stem(name)}_USERNAME"
-
-
-def password_var(name: str) -> str:
-    return f"UV_INDEX_{env_stem(name)}_PASSWORD"
-
 
 # An index's role: in uv's settings list (used, first definition of a name wins); read only
 # for sources and credentials (workspace root and members, beside the settings); in a

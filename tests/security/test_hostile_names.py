@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import make_isolated_env, uvcreds_cmd
 from tests.security.hostile import INJECTIONS, NO_SHRINK, assert_clean_stderr, toml_str
-from uvcreds import model as envnames
+from uvcreds import names as envnames
 
 VARIABLE = re.compile(r"^UV_INDEX_[A-Z0-9_]*_(USERNAME|PASSWORD)$")
 _NAME_PIECES = st.one_of(

@@ -21,8 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uvcreds import model as envnames
-from uvcreds import urls
+from uvcreds import names, urls
 from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
 from uvcreds.model import DESTINATIONS_ONLY, UPLOAD, USER_SECRET, Credential, Index, Problem
@@ -90,11 +89,11 @@ class Decision:
 
     @property
     def username_var(self) -> str:
-        return f"UV_INDEX_{self.stem}_USERNAME"
+        return names.stem_variables(self.stem)[0]
 
     @property
     def password_var(self) -> str:
-        return f"UV_INDEX_{self.stem}_PASSWORD"
+        return names.stem_variables(self.stem)[1]
 
     def planned(self) -> plan.Variable:
         """This decision as the plan keeps it: no secret, only where it is read again."""
@@ -313,7 +312,7 @@ def _obtain_alone(
     provider or a problem)."""
     if item.provider_module is None or item.problem is not None:
         return None
-    decision = _decision(envnames.env_stem(item.index.name), [item])
+    decision = _decision(names.env_stem(item.index.name), [item])
     if decision.problem is not None:
         raise UvcredsError(decision.problem)
     directory = _usable_cache(locations, result)
@@ -418,7 +417,7 @@ def _usable_cache(locations: Locations, result: Result) -> str | None:
 def _by_variable(resolved: list[Resolved]) -> dict[str, list[Resolved]]:
     groups: dict[str, list[Resolved]] = {}
     for item in resolved:
-        groups.setdefault(envnames.env_stem(item.index.name), []).append(item)
+        groups.setdefault(names.env_stem(item.index.name), []).append(item)
     return groups
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import zlib
 
-from uvcreds import model as envnames
 from uvcreds.errors import UvcredsError
+from uvcreds.names import env_stem, name_problem
 from uvcreds.state import cache, fastjson, files, secure
 from uvcreds.state.digests import digest
 
@@ -240,8 +240,7 @@ def _valid_variable(entry: object) -> bool:
     if not isinstance(names, list) or not names or not isinstance(stem, str):
         return False
     if not all(
-        isinstance(n, str) and envnames.name_problem(n) is None and envnames.env_stem(n) == stem
-        for n in names
+        isinstance(n, str) and name_problem(n) is None and env_stem(n) == stem for n in names
     ):
         return False
     held = entry.get("held_in")

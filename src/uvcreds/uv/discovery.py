@@ -40,8 +40,8 @@ from uvcreds.model import (
     UPLOAD,
     Index,
     Problem,
-    name_problem,
 )
+from uvcreds.names import name_problem
 from uvcreds.state import files
 
 if sys.version_info >= (3, 11):

@@ -20,7 +20,7 @@ import time
 import zlib
 
 from uvcreds.errors import UvcredsError
-from uvcreds.model import is_own_variable
+from uvcreds.names import is_own_variable, stem_variables
 from uvcreds.routes.env.formats import FORMATS
 from uvcreds.routes.env.formats import render as render_format
 from uvcreds.routes.env.formats import warnings as format_warnings
@@ -116,8 +116,8 @@ def planned_values(
         if found is None:
             return None
         username, password, due_at = found
-        values[f"UV_INDEX_{variable['stem']}_USERNAME"] = username
-        values[f"UV_INDEX_{variable['stem']}_PASSWORD"] = password
+        username_var, password_var = stem_variables(variable["stem"])
+        values[username_var], values[password_var] = username, password
         due = min(due, due_at)
     watched = [str(entry[0]) for entry in document["watch"]]
     return values, due, watched, document["secret_env"]
