@@ -32,6 +32,15 @@ class Locations:
     def stamps_dir(self) -> str:
         return os.path.join(self.cache_dir, "stamps")
 
+    @property
+    def keyring_dir(self) -> str:
+        """Secret-free mode's private directory for its `keyring` program (put on PATH)."""
+        return os.path.join(self.cache_dir, "bin")
+
+    @property
+    def keyring_program(self) -> str:
+        return os.path.join(self.keyring_dir, "keyring")
+
 
 def cache_dir(environ: Mapping[str, str]) -> str:
     return environ.get("UVCREDS_CACHE_DIR") or _user_dir(environ, "XDG_CACHE_HOME", ".cache")

@@ -61,7 +61,7 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
             return None  # the full path prints them
         out = render_format(name, values, environ)
     else:
-        if keyring and not os.path.exists(program_path(locations)):
+        if keyring and not os.path.exists(locations.keyring_program):
             return None  # the full path writes it
         out, _ = respond(
             SHELLS[name],
@@ -123,11 +123,6 @@ def planned_values(
     return values, due, watched, document["secret_env"]
 
 
-def program_path(locations: Locations) -> str:
-    """Secret-free mode's `keyring` program, in a private directory of the cache."""
-    return os.path.join(locations.cache_dir, "bin", "keyring")
-
-
 def keyring_values(values: Mapping[str, str]) -> dict[str, str]:
     """What secret-free mode puts in the environment instead: each username (uv asks the
     keyring only with one), and UV_KEYRING_PROVIDER; no password."""
@@ -187,7 +182,7 @@ def respond(
     state = read_state(environ)
     if keyring:
         wanted = keyring_values(wanted)
-    private_bin = os.path.dirname(program_path(locations)) if keyring and wanted else None
+    private_bin = locations.keyring_dir if keyring and wanted else None
     previous: dict[str, str | None] = state.get("prev", {})  # type: ignore[assignment]
     changes, kept = shell_changes(wanted, environ, previous, private_bin)
     said = f"{zlib.crc32(chr(10).join(problems).encode('utf-8', 'surrogateescape')):08x}"

@@ -211,8 +211,7 @@ def install_program(locations: Locations) -> str:
 
     from uvcreds.state import secure
 
-    directory = os.path.join(locations.cache_dir, "bin")
-    path = os.path.join(directory, "keyring")
+    directory, path = locations.keyring_dir, locations.keyring_program
     python = sys.executable
     plain = len(python) < 120 and shlex.quote(python) == python  # a `#!` line cannot quote
     import uvcreds
