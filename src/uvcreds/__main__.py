@@ -15,7 +15,9 @@ def main() -> int:
     try:
         return _main()
     except KeyboardInterrupt:  # Ctrl-C while a vendor is slow: one line, no second wait
-        sys.stderr.write("uvcreds: interrupted\n")
+        from uvcreds.errors import say
+
+        say("interrupted")
         return 130
 
 

@@ -16,7 +16,7 @@ from uvcreds import __version__
 from uvcreds import debug as debug_output
 from uvcreds.commands import execute
 from uvcreds.commands import plain as commands
-from uvcreds.errors import UvcredsError, printable
+from uvcreds.errors import UvcredsError, printable, say
 from uvcreds.model import Problem
 from uvcreds.pipeline import resolve
 from uvcreds.routes.env.formats import FORMATS
@@ -25,7 +25,7 @@ from uvcreds.state import cache, trust
 from uvcreds.state.paths import Locations
 from uvcreds.uv.discovery import discover
 
-_warn = commands.warn
+_warn = say
 _out = commands.write
 
 

@@ -6,13 +6,11 @@ output almost no run asks for.
 
 from __future__ import annotations
 
-import sys
-
-from uvcreds.errors import printable
+from uvcreds.errors import say
 
 enabled = False
 
 
 def log(message: str, *args: object) -> None:
     if enabled:
-        sys.stderr.write(f"uvcreds: debug: {printable(message % args)}\n")
+        say(f"debug: {message % args}")

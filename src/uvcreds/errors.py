@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 class UvcredsError(Exception):
     """A problem the user can act on; its message is shown as `uvcreds: <message>`, and the
@@ -18,3 +20,10 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def say(message: str) -> None:
+    """Every message uvcreds has for a person: one `uvcreds: ` line on stderr, written as it
+    is in any terminal. The one writer of stderr (the fast path and the full path alike)."""
+    sys.stderr.write(f"uvcreds: {printable(message)}\n")
+    sys.stderr.flush()

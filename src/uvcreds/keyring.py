@@ -18,12 +18,11 @@ URL it manages got nothing).
 from __future__ import annotations
 
 import os
-import sys
 
 from keyring import credentials, errors
 from keyring.backend import KeyringBackend
 
-from uvcreds.errors import UvcredsError, printable
+from uvcreds.errors import UvcredsError, printable, say
 from uvcreds.routes.keyring import answers
 
 
@@ -69,15 +68,12 @@ def _answer(service: str, username: str | None) -> tuple[str, str] | None:
             service, username, environ
         )
     except UvcredsError as exc:  # a file or a cache it cannot read: said as everywhere else
-        sys.stderr.write(f"uvcreds: {printable(str(exc))}\n")
+        say(str(exc))
         return None
     except Exception as exc:  # a bug, a broken file system: the chain goes on
         # The exception's type only: its text is not known to be free of a secret.
         where = _shown(service)
-        sys.stderr.write(
-            f"uvcreds: no answer for {where} ({type(exc).__name__}); "
-            "run `uvcreds doctor` in the project\n"
-        )
+        say(f"no answer for {where} ({type(exc).__name__}); run `uvcreds doctor` in the project")
         return None
 
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from uvcreds.errors import UvcredsError, printable
+from uvcreds.errors import UvcredsError, say
 from uvcreds.pipeline import resolve
 from uvcreds.routes.env import hook
 from uvcreds.routes.env.formats import render as render_format
@@ -25,12 +25,6 @@ from uvcreds.state import cache, plan
 from uvcreds.state.paths import Locations
 
 Warn = Callable[[str], None]
-
-
-def warn(message: str) -> None:
-    """Every message: one `uvcreds: ` line on stderr, shown as it is in any terminal."""
-    sys.stderr.write(f"uvcreds: {printable(message)}\n")
-    sys.stderr.flush()
 
 
 def write(text: str) -> None:
@@ -112,11 +106,11 @@ def run_plain(command: tuple[str, str, bool]) -> int:
     kind, name, keyring = command
     try:
         if kind == "export":
-            out, status = export(name, None, os.environ, warn)
+            out, status = export(name, None, os.environ, say)
         else:
-            out, status = hook_change(name, None, os.environ, warn, keyring=keyring), 0
+            out, status = hook_change(name, None, os.environ, say, keyring=keyring), 0
     except UvcredsError as exc:
-        warn(str(exc))
+        say(str(exc))
         return 1
     write(out)
     return status

@@ -18,7 +18,7 @@ import os
 import time
 
 from uvcreds import urls
-from uvcreds.errors import UvcredsError, printable
+from uvcreds.errors import UvcredsError, say
 from uvcreds.state import cache, plan
 from uvcreds.state.paths import Locations
 
@@ -84,13 +84,9 @@ def lookup(
     service: str, username: str | None, environ: Mapping[str, str]
 ) -> tuple[str, str] | None:
     """The full path: resolve the index this URL names and get its credential."""
-    import sys
     from pathlib import Path
 
     from uvcreds.pipeline import resolve
-
-    def say(message: str) -> None:  # uv shows the keyring's stderr: why there is no answer
-        sys.stderr.write(f"uvcreds: {printable(message)}\n")
 
     url = service_url(service)
     if url is None:
