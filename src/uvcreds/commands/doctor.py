@@ -28,6 +28,7 @@ from uvcreds.pipeline.settings import Resolved
 from uvcreds.providers import detect
 from uvcreds.providers.base import timeout
 from uvcreds.routes.env import hook
+from uvcreds.state import cache
 from uvcreds.state.paths import Locations
 
 Warn = Callable[[str], None]
@@ -263,9 +264,7 @@ def credential_state(
     if expires is None:
         until = "read afresh each time" if held is not None else "no expiry"
     else:
-        left = max(expires - time.time(), 0)
-        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires))
-        until = f"expires {when} (in {int(left // 3600)}h {int(left % 3600 // 60)}m)"
+        until = cache.expiry_text(expires, time.time())
     return f"{what}; {bound}; {until}", expires
 
 

@@ -576,7 +576,6 @@ def token_state(decision: Decision, tokens: Mapping[str, cache.Entry]) -> tuple[
         return "none", None
     now = time.time()
     expires = float(entry["expires_at"])
-    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires))
     state = (
         "expired"
         if not cache.usable(entry, now)
@@ -584,4 +583,4 @@ def token_state(decision: Decision, tokens: Mapping[str, cache.Entry]) -> tuple[
         if cache.due(entry, now)
         else "fresh"
     )
-    return f"{state}, expires {when}", expires
+    return f"{state}, {cache.expiry_text(expires)}", expires

@@ -48,6 +48,17 @@ def due(entry: Entry, now: float) -> bool:
     return now >= float(entry["due_at"])
 
 
+def expiry_text(expires_at: float, now: float | None = None) -> str:
+    """When a token expires, as status and doctor say it (with `now`: and how long is left)."""
+    import time
+
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(expires_at))
+    if now is None:
+        return f"expires {when}"
+    left = max(expires_at - now, 0)
+    return f"expires {when} (in {int(left // 3600)}h {int(left % 3600 // 60)}m)"
+
+
 def due_at(fetched_at: float, expires_at: float) -> float:
     return expires_at - max(REFRESH_AHEAD, (expires_at - fetched_at) / 4)
 
