@@ -354,7 +354,9 @@ def test_an_expired_sso_login_is_the_providers_own_line(
         "index 'private': the AWS SSO session for profile sso has expired; "
         "run `aws sso login --profile sso`"
     )
-    assert (code, err) == (1, "")
+    assert code == 1
+    # boto3 may take over a second on a busy machine: then the wait is said, and only that.
+    assert all(said.startswith("uvcreds: waiting for aws ") for said in err.splitlines()), err
     assert diagnosis(out) == [line]
     assert f"  credential:  none: {line}\n" in out
     assert (
