@@ -1,5 +1,5 @@
-"""`uvcreds` and `python -m uvcreds`: the fast path when it can answer; for a plain
-`export` or `hook` it cannot answer, the same commands without click; else the click CLI."""
+"""`uvcreds` and `python -m uvcreds`: one dispatch for every way in (argv.py reads the
+command lines the fast path serves; cli.py, click, all the others)."""
 
 from __future__ import annotations
 
@@ -22,30 +22,33 @@ def main() -> int:
 
 
 def _main() -> int:
-    if sys.argv[1:2] == ["keyring"]:  # what uv runs per request: no click either
+    """The fast path when it can answer; for a plain `export`, `hook` or `keyring get` it
+    cannot, the same command's full path without click; anything else, click."""
+    from uvcreds import argv
+
+    command = argv.parse(sys.argv[1:])
+    if command is None:
+        if sys.argv[1:2] in (["exec"], ["refresh"]):
+            _defer_to_a_fetch(os.environ)
+        from uvcreds.cli import main as cli_main
+
+        return cli_main()
+    if isinstance(command, argv.KeyringGet):  # what uv runs per request
         from uvcreds.routes.keyring.answers import keyring_main
 
-        status = keyring_main(sys.argv[2:], os.environ, fast_only=False)
-        if status != 2:  # 2: not the protocol's form; click says how it goes
-            return status if status is not None else 1
-    from uvcreds.routes.env.hook import fast_command, run_fast
+        return keyring_main(command, os.environ)
+    from uvcreds.routes.env.hook import run_fast
 
     try:
-        status = run_fast(sys.argv[1:], os.environ)
+        status = run_fast(command, os.environ)
     except (OSError, ValueError, UnicodeError, KeyError, TypeError):
         status = None  # the full path will meet the same problem and say it properly
     if status is not None:
         return status
-    plain = fast_command(sys.argv[1:])
-    if plain is not None or sys.argv[1:2] in (["exec"], ["refresh"]):
-        _defer_to_a_fetch(os.environ)
-    if plain is not None:  # the full path, without paying for click
-        from uvcreds.commands.plain import run_plain
+    _defer_to_a_fetch(os.environ)
+    from uvcreds.commands.plain import run_plain
 
-        return run_plain(plain)
-    from uvcreds.cli import main as cli_main
-
-    return cli_main()
+    return run_plain(command)
 
 
 def _defer_to_a_fetch(environ: Mapping[str, str]) -> None:

@@ -14,12 +14,12 @@ import click
 
 from uvcreds import __version__
 from uvcreds import debug as debug_output
+from uvcreds.argv import FORMAT_NAMES, KeyringGet
 from uvcreds.commands import execute
 from uvcreds.commands import plain as commands
 from uvcreds.errors import UvcredsError, printable, say
 from uvcreds.model import Problem
 from uvcreds.pipeline import resolve
-from uvcreds.routes.env.formats import FORMATS
 from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import cache, trust
 from uvcreds.state.paths import Locations
@@ -92,7 +92,7 @@ def cli(debug: bool) -> None:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(FORMATS),
+    type=click.Choice(FORMAT_NAMES),
     default="sh",
     help="sh also suits bash, zsh and direnv's .envrc.",
 )
@@ -345,8 +345,8 @@ def keyring_get(service: str, username: str | None, mode: str | None) -> None:
     uvcreds has none for it."""
     from uvcreds.routes.keyring import answers
 
-    args = ["get", service, "--mode", "creds"] if mode else ["get", service, username or ""]
-    sys.exit(answers.keyring_main(args, os.environ, fast_only=False))
+    request = KeyringGet(service, None if mode else username or "", creds=bool(mode), json=False)
+    sys.exit(answers.keyring_main(request, os.environ))
 
 
 @cli.command()

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from uvcreds.argv import Export, Hook
 from uvcreds.errors import UvcredsError, say
 from uvcreds.pipeline import resolve
 from uvcreds.routes.env import hook
@@ -101,14 +102,14 @@ def hook_change(
     return out
 
 
-def run_plain(command: tuple[str, str, bool]) -> int:
+def run_plain(command: Export | Hook) -> int:
     """__main__'s full path for a plain `export [--format F]` or `hook SHELL [--keyring]`."""
-    kind, name, keyring = command
     try:
-        if kind == "export":
-            out, status = export(name, None, os.environ, say)
+        if isinstance(command, Export):
+            out, status = export(command.format, None, os.environ, say)
         else:
-            out, status = hook_change(name, None, os.environ, say, keyring=keyring), 0
+            hooked = hook_change(command.shell, None, os.environ, say, keyring=command.keyring)
+            out, status = hooked, 0
     except UvcredsError as exc:
         say(str(exc))
         return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from uvcreds.argv import FORMAT_NAMES
 from uvcreds.errors import UvcredsError
 from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import fastjson
@@ -11,8 +12,6 @@ from uvcreds.state import fastjson
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-FORMATS = ("sh", "fish", "pwsh", "dotenv", "json", "github")
 
 
 def render(format_name: str, values: Mapping[str, str], environ: Mapping[str, str]) -> str:
@@ -26,7 +25,7 @@ def render(format_name: str, values: Mapping[str, str], environ: Mapping[str, st
         return fastjson.dumps(dict(values)) + "\n"
     if format_name == "github":
         return github(values, environ)
-    raise UvcredsError(f"unknown format {format_name!r} (known: {', '.join(FORMATS)})")
+    raise UvcredsError(f"unknown format {format_name!r} (known: {', '.join(FORMAT_NAMES)})")
 
 
 def warnings(format_name: str, values: Mapping[str, str]) -> list[str]:

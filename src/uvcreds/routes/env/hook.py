@@ -19,9 +19,9 @@ import sys
 import time
 import zlib
 
+from uvcreds.argv import Export, Hook
 from uvcreds.errors import UvcredsError
 from uvcreds.names import is_own_variable, stem_variables
-from uvcreds.routes.env.formats import FORMATS
 from uvcreds.routes.env.formats import render as render_format
 from uvcreds.routes.env.formats import warnings as format_warnings
 from uvcreds.routes.env.shells import SHELLS
@@ -42,29 +42,26 @@ STAMP_MARGIN_NS = 50_000_000
 RETRY_FIRST, RETRY_MOST = 30, 600
 
 
-def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
+def run_fast(command: Export | Hook, environ: Mapping[str, str]) -> int | None:
     """Serve `export [--format F]` or `hook SHELL [--keyring]` from the plan, or None to take
     the full path."""
-    command = fast_command(argv)
-    if command is None:
-        return None
     started_ns = time.time_ns()
     cwd = os.getcwd()
     locations = Locations(environ)
-    kind, name, keyring = command
+    keyring = isinstance(command, Hook) and command.keyring
     found = planned_values(cwd, environ, locations, per_url=keyring)
     if found is None:
         return None
     values, due, watched, variables = found
-    if kind == "export":
-        if format_warnings(name, values):
+    if isinstance(command, Export):
+        if format_warnings(command.format, values):
             return None  # the full path prints them
-        out = render_format(name, values, environ)
+        out = render_format(command.format, values, environ)
     else:
         if keyring and not os.path.exists(locations.keyring_program):
             return None  # the full path writes it
         out, _ = respond(
-            SHELLS[name],
+            SHELLS[command.shell],
             values,
             environ,
             locations,
@@ -76,25 +73,6 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
         )
     sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
     return 0
-
-
-def fast_command(argv: Sequence[str]) -> tuple[str, str, bool] | None:
-    """("export", FORMAT, False) or ("hook", SHELL, keyring) for the plain invocations the
-    fast path serves."""
-    if len(argv) in (2, 3) and argv[0] == "hook" and argv[1] in SHELLS:
-        if len(argv) == 2 or argv[2] == "--keyring":
-            return "hook", argv[1], len(argv) == 3
-        return None
-    if argv[:1] != ["export"]:
-        return None
-    rest = list(argv[1:])
-    if not rest:
-        return "export", "sh", False
-    if len(rest) == 1 and rest[0].startswith("--format="):
-        rest = ["--format", rest[0].split("=", 1)[1]]
-    if len(rest) == 2 and rest[0] in ("--format", "-f") and rest[1] in FORMATS:
-        return "export", rest[1], False
-    return None
 
 
 def planned_values(

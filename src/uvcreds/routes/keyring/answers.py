@@ -18,6 +18,7 @@ import os
 import time
 
 from uvcreds import urls
+from uvcreds.argv import KeyringGet, keyring_get
 from uvcreds.errors import UvcredsError, say
 from uvcreds.state import cache, plan
 from uvcreds.state.paths import Locations
@@ -109,19 +110,16 @@ def lookup(
     return found
 
 
-def keyring_main(argv: Sequence[str], environ: Mapping[str, str], *, fast_only: bool) -> int | None:
-    """`keyring get SERVICE USERNAME` and `keyring get SERVICE --mode creds`, as the keyring
-    command line answers them: the password (or username and password) on stdout, exit 0;
-    exit 1 and nothing printed when there is no answer. None: the fast path cannot tell."""
-    request = _request(argv)
-    if request is None:
-        return 2 if not fast_only else None
-    service, username = request.service, request.username
-    found = lookup_fast(service, username, environ)
+def keyring_main(request: KeyringGet, environ: Mapping[str, str]) -> int:
+    """Answer as the keyring command line does: the password (or username and password) on
+    stdout, exit 0; exit 1 and nothing printed when there is no answer."""
+    found = lookup_fast(request.service, request.username, environ)
     if found is None:
-        if fast_only:
-            return None
-        found = lookup(service, username, environ)
+        found = lookup(request.service, request.username, environ)
+    return _print(request, found)
+
+
+def _print(request: KeyringGet, found: tuple[str, str] | None) -> int:
     if found is None:
         return 1
     import sys
@@ -139,43 +137,6 @@ def keyring_main(argv: Sequence[str], environ: Mapping[str, str], *, fast_only: 
         text = f"{found[0]}\n{found[1]}\n" if request.creds else f"{found[1]}\n"
     sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
     return 0
-
-
-class Request:
-    """One `keyring get` as its command line has it: SERVICE, maybe USERNAME, the mode
-    (`password`, or `creds`: username and password) and the output (`plain` or `json`)."""
-
-    __slots__ = ("creds", "json", "service", "username")
-
-    def __init__(self, service: str, username: str | None, creds: bool, json: bool) -> None:
-        self.service, self.username, self.creds, self.json = service, username, creds, json
-
-
-def _request(argv: Sequence[str]) -> Request | None:
-    """The request in keyring's own syntax (uv: `get SERVICE USERNAME`, `get SERVICE --mode
-    creds`; pip: `--mode=creds --output=json get SERVICE`); None for anything else (`set`,
-    a backend chosen with -b, ...)."""
-    options: dict[str, str] = {}
-    words: list[str] = []
-    args = list(argv)
-    while args:
-        arg = args.pop(0)
-        name, equals, value = arg.partition("=")
-        if name in ("--mode", "--output") and (equals or args):
-            options[name] = value if equals else args.pop(0)
-        elif arg.startswith("-"):
-            return None
-        else:
-            words.append(arg)
-    mode, output = options.get("--mode", "password"), options.get("--output", "plain")
-    if words[:1] != ["get"] or len(words) not in (2, 3):
-        return None
-    if mode not in ("password", "creds") or output not in ("plain", "json"):
-        return None
-    username = words[2] if len(words) == 3 else None
-    if username is None and mode == "password":
-        return None
-    return Request(words[1], username, mode == "creds", output == "json")
 
 
 # uv starts the keyring once per index and realm: an interpreter of its own, no shell first
@@ -237,14 +198,16 @@ def program(own: str, args: Sequence[str]) -> int:
     """The `keyring` program of secret-free mode (`own` is its path): uvcreds' answer, else
     the next `keyring` on PATH (the user's own keyring, the OS store), else nothing."""
     environ = os.environ
-    status = keyring_main(args, environ, fast_only=True)
-    if status is None:
-        import site
+    request = keyring_get(args)
+    if request is not None:
+        found = lookup_fast(request.service, request.username, environ)
+        if found is None:
+            import site
 
-        site.main()  # the full path needs site-packages: filelock, the SDKs, tomli
-        status = keyring_main(args, environ, fast_only=False)
-    if status == 0:
-        return 0
+            site.main()  # the full path needs site-packages: filelock, the SDKs, tomli
+            found = lookup(request.service, request.username, environ)
+        if _print(request, found) == 0:
+            return 0
     here = os.path.dirname(os.path.abspath(own))
     for directory in environ.get("PATH", "").split(os.pathsep):
         candidate = os.path.join(directory, "keyring")
