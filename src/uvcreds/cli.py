@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from uvcreds import __version__, cache, commands, execute, resolve, trust
+from uvcreds import __version__, cache, commands, execute, resolve, trust, uvargs
 from uvcreds import debug as debug_output
-from uvcreds.config import Problem, discover
+from uvcreds.config import Problem, discover, working_dir
 from uvcreds.errors import UvcredsError, printable
 from uvcreds.formats import FORMATS
 from uvcreds.paths import Locations
@@ -287,7 +287,7 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     uvcreds as uv's keyring). A PEP 723 script in `uv run SCRIPT.py` or `uv lock --script
     SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found.
     """
-    result = _collect(execute.script_of(command), per_url=keyring, publish=publish)
+    result = _collect_for(command, per_url=keyring, publish=publish)
     values = {**result.variables(), **result.publish}
     if keyring:
         values = _keyring_environment(values)
@@ -301,13 +301,35 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
             "index refused the credential, `uvcreds doctor` says why, or get a new one "
             f"(`uvcreds refresh {publish}`)"
         )
-    elif status > 0 and managed and execute.is_uv(command):
+    elif status > 0 and managed and uvargs.is_uv(command):
         _warn(
             f"uv exited with {status}; if index {managed[0]!r} or another that uvcreds "
             "manages refused its credential (or said a package does not exist), "
             "`uvcreds doctor` says why"
         )
     sys.exit(execute.die_like(status))
+
+
+def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
+    """exec: for uv (or uvx), the project and indexes of the command it runs, read from its
+    own options as uv reads them; for any other program, what `export` gives."""
+    parsed = uvargs.parse(command)
+    if parsed is None:
+        return _collect(**kwargs)
+    view = parsed.view(os.environ)
+    script = parsed.script
+    if script is not None and not (working_dir(Path.cwd(), view) / script).is_file():
+        script = None  # uv says so itself
+    return resolve.collect(
+        Path.cwd(),
+        view,
+        Locations(os.environ),
+        script=Path(script) if script is not None else None,
+        command=parsed.kind,
+        keep_plan=False,
+        warn=_warn,
+        **kwargs,
+    )
 
 
 def _keyring_environment(values: dict[str, str]) -> dict[str, str]:

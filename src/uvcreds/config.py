@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from uvcreds import envnames, files, urls
+from uvcreds import envnames, files, urls, uvargs
 from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
 
@@ -195,6 +195,8 @@ class Discovery:
     watched: list[str] = field(default_factory=list)
     documents: dict[Path, dict[str, Any] | None] = field(default_factory=dict, repr=False)
     failures: dict[Path, str] = field(default_factory=dict, repr=False)
+    # `publish-url` of the settings uv reads (the first file that sets it), and that file.
+    publish_setting: tuple[str, str] | None = None
 
     @property
     def trust_dir(self) -> Path:
@@ -271,12 +273,27 @@ def read_toml(path: Path) -> dict[str, Any]:
     return parse_toml(path, read_toml_bytes(path))
 
 
-def discover(cwd: Path, environ: Mapping[str, str], *, script: Path | None = None) -> Discovery:
-    """Every named index uv reads a credential variable for, run from `cwd`."""
+def discover(
+    cwd: Path,
+    environ: Mapping[str, str],
+    *,
+    script: Path | None = None,
+    command: str = uvargs.PROJECT,
+) -> Discovery:
+    """Every named index uv reads a credential variable for, run from `cwd`.
+
+    `command` is what the uv command reads (uvargs): PROJECT everything (also the union
+    that `export` and `hook` take, since no command is known); PIP the settings and its
+    flags, the members' indexes only as places a credential could go; TOOL the user's and
+    the system's settings and the flags, no project; PUBLISH the settings files alone."""
     found = Discovery(project_dir=_project_dir(cwd, environ, script))
-    working = _working_dir(cwd, environ)
-    for variable in ENV_SOURCES:
-        _add_env_entries(found, variable, environ.get(variable, ""))
+    working = working_dir(cwd, environ)
+    if command != uvargs.PUBLISH:  # publish has no `--index NAME=URL`: UV_INDEX is not read
+        for variable in ENV_SOURCES:
+            _add_env_entries(found, variable, environ.get(variable, ""))
+    if command == uvargs.TOOL:  # uv reads no local configuration for `uv tool` and uvx
+        _add_settings(found, environ, working, [])
+        return found
     script_file = working / script if script is not None else None
     script_table = _script_tool_uv(found, script_file) if script_file is not None else None
     if script_table is not None and script_file is not None:
@@ -292,40 +309,52 @@ def discover(cwd: Path, environ: Mapping[str, str], *, script: Path | None = Non
         found.project_reads.update(here.project_reads)
         starts.append(here.root or working)
     _add_settings(found, environ, working, starts)
-    if script_table is None:
+    if script_table is None and command != uvargs.PUBLISH:
+        role = PROJECT if command == uvargs.PROJECT else FALLBACK
         for pyproject in members:
             table = _tool_uv(found, pyproject) or {}
-            _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", PROJECT)
-    _add_uploads(found)
+            _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", role)
+    if command in (uvargs.PROJECT, uvargs.PUBLISH):
+        _add_uploads(found)
+    if command == uvargs.PUBLISH and not environ.get("UV_PUBLISH_INDEX"):
+        _add_uploads(found, environ.get("UV_PUBLISH_URL") or _publish_setting(found))
     return found
 
 
-def _add_uploads(found: Discovery) -> None:
+def _publish_setting(found: Discovery) -> str | None:
+    return found.publish_setting[0] if found.publish_setting else None
+
+
+def _add_uploads(found: Discovery, publish_url: str | None = None) -> None:
     """Each settings index's publish-url on its own host, read as uv's publish reads it:
     after the check request to the index, uv's upload there carries the index's credential
     (measured with uv 0.13; on another host it carries none). One that does not parse is a
-    destination nothing covers."""
+    destination nothing covers. With `publish_url` (`uv publish --publish-url URL`), that
+    URL stands for every settings index's own."""
     for index in found.settings_indexes():
-        if not index.publish_url or index.target is None:
+        upload_url = publish_url or index.publish_url
+        if not upload_url or index.target is None:
             continue
         try:
-            target, error = urls.parse_publish(index.publish_url), None
+            target, error = urls.parse_publish(upload_url), None
         except urls.UrlError as exc:
             target, error = None, str(exc)
         if target is not None and target.origin != index.target.origin:
             continue
-        upload = Index(index.name, index.publish_url, index.source, UPLOAD, None, target, error)
-        found.indexes.append(upload)
+        upload = Index(index.name, upload_url, index.source, UPLOAD, None, target, error)
+        if upload not in found.indexes:
+            found.indexes.append(upload)
 
 
-def _working_dir(cwd: Path, environ: Mapping[str, str]) -> Path:
-    """Where uv runs: `UV_WORKING_DIRECTORY` (it changes into it, so symlinks resolve)."""
-    moved = environ.get("UV_WORKING_DIRECTORY")
+def working_dir(cwd: Path, environ: Mapping[str, str]) -> Path:
+    """Where uv runs: `UV_WORKING_DIR`, else `UV_WORKING_DIRECTORY` (uv 0.13 reads both, the
+    first first; it changes into it, so symlinks resolve)."""
+    moved = environ.get("UV_WORKING_DIR") or environ.get("UV_WORKING_DIRECTORY")
     return Path(os.path.realpath(cwd / moved)) if moved else cwd
 
 
 def _project_dir(cwd: Path, environ: Mapping[str, str], script: Path | None) -> Path:
-    working = _working_dir(cwd, environ)
+    working = working_dir(cwd, environ)
     project = environ.get("UV_PROJECT")
     if project:
         path = Path(os.path.normpath(working / project))
@@ -617,6 +646,8 @@ def _walk_settings(found: Discovery, start: Path) -> None:
                 _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", FALLBACK)
                 continue
             _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", role)
+            if role == SETTINGS:
+                _note_publish_url(found, table, pyproject)
             if role == SETTINGS and pyproject not in found.project_files:
                 found.project_files.append(pyproject)
             role = FALLBACK
@@ -722,6 +753,15 @@ def _add_uv_toml(
         )
         return
     _add_indexes(found, document.get("index"), path, "[[index]]", role)
+    if role == SETTINGS:
+        _note_publish_url(found, document, path)
+
+
+def _note_publish_url(found: Discovery, table: dict[str, Any], path: Path) -> None:
+    """A settings file's `publish-url`: the first one uv reads is the one `uv publish` uses."""
+    value = table.get("publish-url")
+    if found.publish_setting is None and isinstance(value, str):
+        found.publish_setting = (value, str(path))
 
 
 def _add_indexes(

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uvcreds import cache, envnames, plan, secure, trust, urls
+from uvcreds import cache, envnames, plan, secure, trust, urls, uvargs
 from uvcreds.config import DESTINATIONS_ONLY, UPLOAD, Discovery, Index, Problem, discover
 from uvcreds.debug import log
 from uvcreds.digests import sha256_hex
@@ -187,10 +187,11 @@ def plan_decisions(
     locations: Locations,
     *,
     script: Path | None = None,
+    command: str = uvargs.PROJECT,
 ) -> tuple[Result, RecordingEnviron]:
     """Steps 1 to 3 without fetching anything: what status, logout and doctor show."""
     recorded = RecordingEnviron(environ)
-    discovery = discover(cwd, recorded, script=script)
+    discovery = discover(cwd, recorded, script=script, command=command)
     result = Result(discovery, problems=list(discovery.problems))
     try:
         result.credentials = user_config(Path(locations.config_file))
@@ -214,6 +215,8 @@ def collect(
     names: set[str] | None = None,
     per_url: bool = False,
     publish: str | None = None,
+    command: str = uvargs.PROJECT,
+    keep_plan: bool = True,
     warn: Warn,
     progress: Warn | None = None,
 ) -> Result:
@@ -227,12 +230,15 @@ def collect(
     `publish`: also UV_PUBLISH_* for uploading through that index (`Result.publish`);
     UvcredsError when none may be set.
 
+    `command`: the index set of that uv command (uvargs), for `exec`; `keep_plan`: save the
+    plan for the fast path (never for another command's view than the shell's).
+
     `refresh`: USE takes a usable cached token (starting a background refresh when it is due),
     DUE fetches the tokens of `names` (all when None) that are still due once the lock is
     held, FORCE fetches them anew whatever the cache holds.
     """
     started_ns = time.time_ns()
-    result, recorded = plan_decisions(cwd, environ, locations, script=script)
+    result, recorded = plan_decisions(cwd, environ, locations, script=script, command=command)
     if per_url:
         for decision in result.decisions:
             if decision.blocked:
@@ -259,7 +265,7 @@ def collect(
         result.due_at = min(result.due_at, decision.due_at)
     if due_keys:
         _refresh_in_background(cwd, script, environ)
-    if result.ok and not result.problems and directory is not None:
+    if keep_plan and result.ok and not result.problems and directory is not None:
         planned = [d.planned() for d in result.decisions if d.chosen and d.credential]
         built = plan.build(
             (cwd, script, per_url),
@@ -274,7 +280,75 @@ def collect(
             warn(f"{refused}; plans are not kept, so every run takes the slow path")
     if publish is not None:
         result.publish = _publish(result, recorded, publish, cwd, locations, warn)
+    elif command == uvargs.PUBLISH:
+        result.publish = _publish_command(result, recorded, cwd, locations, warn)
     return result
+
+
+def _publish_command(
+    result: Result, recorded: RecordingEnviron, cwd: Path, locations: Locations, warn: Warn
+) -> dict[str, str]:
+    """`UV_PUBLISH_*` for the `uv publish` that exec runs, for the URL it uploads to: the
+    publish-url of `--index NAME` (`UV_PUBLISH_INDEX`), else `--publish-url`
+    (`UV_PUBLISH_URL`), else the settings' `publish-url`, else PyPI. Nothing, and one line
+    unless it is PyPI, when no credential covers that URL; uv then runs without them."""
+    name = recorded.get("UV_PUBLISH_INDEX")
+    try:
+        if name:
+            return {
+                k: v
+                for k, v in _publish(result, recorded, name, cwd, locations, warn).items()
+                if k != "UV_PUBLISH_INDEX"
+            }
+        url, source = _publish_url(result, recorded)
+        return _publish_to(result, recorded, url, source, cwd, locations, warn)
+    except UvcredsError as exc:
+        result.problems.append(Problem(str(exc), is_error=False))
+        return {}
+
+
+PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
+
+
+def _publish_url(result: Result, recorded: RecordingEnviron) -> tuple[str, str]:
+    """Where `uv publish` without `--index` uploads, and what said so."""
+    given = recorded.get("UV_PUBLISH_URL")
+    if given:
+        return given, "--publish-url or UV_PUBLISH_URL"
+    if result.discovery.publish_setting is not None:
+        return result.discovery.publish_setting
+    return PYPI_UPLOAD, ""
+
+
+def _publish_to(
+    result: Result,
+    recorded: RecordingEnviron,
+    url: str,
+    source: str,
+    cwd: Path,
+    locations: Locations,
+    warn: Warn,
+) -> dict[str, str]:
+    """The credential a binding of the user's gives the upload URL itself."""
+    shown = urls.display(url)
+    try:
+        target = urls.parse_publish(url)
+    except urls.UrlError as exc:
+        raise UvcredsError(
+            f"uv publish: its publish URL {shown} ({source}) does not parse ({exc}); "
+            "UV_PUBLISH_* are not set"
+        ) from None
+    item = _standalone(target, recorded, result.credentials)
+    answer = _obtain_alone(item, result, recorded, cwd, locations, warn)
+    upload = Index("publish", str(target), source, target=target)
+    if answer is not None and scope_of(item, answer[0]).covers(upload):
+        return {"UV_PUBLISH_USERNAME": answer[1], "UV_PUBLISH_PASSWORD": answer[0].password}
+    if not source:
+        return {}  # PyPI, which uvcreds was not asked to serve
+    raise UvcredsError(
+        f"uv publish: no credential is bound to its publish URL {target} ({source}); "
+        "UV_PUBLISH_* are not set. If uploads go there, bind that URL in your config"
+    )
 
 
 def credential_for(
