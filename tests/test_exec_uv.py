@@ -168,7 +168,8 @@ def test_an_index_named_on_the_command_line(
     """`--index corp=URL` replaces a `UV_INDEX` that names the decoy (and `--default-index`
     a `UV_DEFAULT_INDEX`), as in clap."""
     write_project(tmp_path / "plain", [], default=False)
-    env[option.lstrip("-").replace("-", "_").upper().join(("UV_", ""))] = f"corp={decoy.simple_url}"
+    variable = {"--index": "UV_INDEX", "--default-index": "UV_DEFAULT_INDEX"}[option]
+    env[variable] = f"corp={decoy.simple_url}"
     argv = ["lock", "--no-cache", option, f"corp={real.simple_url}"]
     if option == "--index":
         argv += ["--default-index", real.simple_url]  # unnamed: never PyPI
@@ -271,3 +272,19 @@ def test_publish_url_from_the_command_line(
     status, stderr = uv_exec(outside, env, *argv, "--publish-url", real.url, str(wheel))
     assert status == 0, stderr
     assert (real.packages_dir / wheel.name).is_file()
+
+
+def test_publish_url_from_the_settings(
+    tmp_path: Path, env: dict[str, str], dump: Path, real: FakeIndex, decoy: FakeIndex
+) -> None:
+    """`[tool.uv] publish-url` (uv publish reads it, measured with uv 0.13.10), and the
+    decoy's index of the same name is no destination of publish's."""
+    here = tmp_path / "proj"
+    write_project(here, [("corp", decoy.simple_url)], f'[tool.uv]\npublish-url = "{real.url}"\n')
+    write_user_config(env, credential(real.url, "REAL_SECRET", username=USER))
+    wheel = build_wheel(tmp_path / "dist", "pubpkg", "1.0.0")
+    status, stderr = uv_exec(here, env, "publish", "--trusted-publishing", "never", str(wheel))
+    assert status == 0, stderr
+    assert (real.packages_dir / wheel.name).is_file()
+    assert child_env(dump)["UV_PUBLISH_PASSWORD"] == SECRET
+    assert decoy.requests == []
