@@ -297,7 +297,9 @@ def _publish_command(
         if name:
             return {
                 k: v
-                for k, v in _publish(result, recorded, name, cwd, locations, warn).items()
+                for k, v in _publish(
+                    result, recorded, name, cwd, locations, warn, f"uv publish --index {name}"
+                ).items()
                 if k != "UV_PUBLISH_INDEX"
             }
         url, source = _publish_url(result, recorded)
@@ -404,20 +406,20 @@ def _publish(
     cwd: Path,
     locations: Locations,
     warn: Warn,
+    said: str = "",
 ) -> dict[str, str]:
     """`UV_PUBLISH_*` for `uv publish --index NAME`, which uploads to that index's
     publish-url (found as uv's publish finds it: in the settings files, first definition).
     They get the index's credential only when its scope covers that URL (Scope.covers_upload),
     else the credential a binding of the user's gives that URL, else nothing."""
+    said = said or f"--publish {name}"  # how the user asked for it, in messages
     index = result.discovery.settings_index(name)
     if index is None:
         known = ", ".join(sorted({i.name for i in result.discovery.settings_indexes()}))
-        raise UvcredsError(
-            f"--publish {name}: no index named {name!r} here (found: {known or 'none'})"
-        )
+        raise UvcredsError(f"{said}: no index named {name!r} here (found: {known or 'none'})")
     if not index.publish_url:
         raise UvcredsError(
-            f"--publish {name}: the index has no publish-url in {index.source}; "
+            f"{said}: the index has no publish-url in {index.source}; "
             "add one, so the credential goes nowhere else"
         )
     shown = urls.display(index.publish_url)
@@ -425,7 +427,7 @@ def _publish(
         target = urls.parse_publish(index.publish_url)
     except urls.UrlError as exc:
         raise UvcredsError(
-            f"--publish {name}: its publish-url {shown} ({index.source}) does not parse ({exc}); "
+            f"{said}: its publish-url {shown} ({index.source}) does not parse ({exc}); "
             "UV_PUBLISH_* are not set"
         ) from None
     decision = next(d for d in result.decisions if any(r.index == index for r in d.indexes))
@@ -440,7 +442,7 @@ def _publish(
         raise UvcredsError(decision.problem)  # the index's own credential: say why it failed
     if found is None:
         raise UvcredsError(
-            f"--publish {name}: no credential is bound to its publish-url {target} (defined in "
+            f"{said}: no credential is bound to its publish-url {target} (defined in "
             f"{index.source}); UV_PUBLISH_* are not set. If uploads go there, bind that URL "
             "in your config"
         )
