@@ -133,3 +133,19 @@ def test_every_option_the_installed_uv_takes_a_value_for_is_known(subcommand: li
     ).stdout
     known = uvargs.GLOBAL_VALUES | (uvargs.SUBCOMMAND_VALUES if subcommand else set())
     assert _value_options(shown) - known == set()
+
+
+@pytest.mark.parametrize(
+    ("argv", "drops"),
+    [
+        (["uv", "pip", "install", "--isolated", "x"], True),
+        (["uv", "--isolated", "venv"], True),
+        (["uvx", "--isolated", "ruff"], False),  # uvx's own option: a fresh tool environment
+        (["uv", "run", "--isolated", "x.py"], False),
+        (["uv", "lock", "--isolated"], False),  # deprecated there, and without effect
+    ],
+)
+def test_isolated_is_no_config_only_where_uv_says(argv: list[str], drops: bool) -> None:
+    parsed = parse(argv)
+    assert parsed is not None
+    assert ("UV_NO_CONFIG" in parsed.view({})) is drops

@@ -190,6 +190,13 @@ class UvCommand:
     def check_url(self) -> str | None:
         return self.last("--check-url") if self.kind == PUBLISH else None
 
+    @property
+    def _isolated_drops(self) -> bool:
+        """The deprecated `--isolated` drops the settings files outside the project, tool and
+        python commands (crates/uv/src/lib.rs); for `uv run`, uvx and the rest it is another
+        option. Where unsure, the settings are read: more places to block a variable."""
+        return self.kind in (PIP, PUBLISH) or self.words[:1] in (["venv"], ["build"])
+
     def view(self, environ: Mapping[str, str]) -> dict[str, str]:
         """The environment as this command reads it: each flag given in place of its
         variable. Only for discovery; the child gets the environment it had."""
@@ -199,7 +206,7 @@ class UvCommand:
         for option, variable in (("--project", "UV_PROJECT"), ("--config-file", "UV_CONFIG_FILE")):
             if self.last(option) is not None:
                 view[variable] = self.last(option) or ""
-        if "--no-config" in self.flags or "--isolated" in self.flags:
+        if "--no-config" in self.flags or ("--isolated" in self.flags and self._isolated_drops):
             view["UV_NO_CONFIG"] = "1"
         if self.kind == PUBLISH:
             # `uv publish --index` is a name; publish reads neither UV_INDEX nor UV_DEFAULT_INDEX
