@@ -43,6 +43,10 @@ def run(command: Sequence[str], environment: Mapping[str, str]) -> int:
 def die_like(status: int) -> int:
     """Exit as the child did: by the same signal if a signal ended it, else with its code."""
     if status < 0:
-        signal.signal(-status, signal.SIG_DFL)
+        try:
+            signal.signal(-status, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL and SIGSTOP have no handler to reset: sent all the same
         os.kill(os.getpid(), -status)
+        return 128 - status  # a signal that does not end a process (SIGSTOP, once resumed)
     return status
