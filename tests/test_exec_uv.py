@@ -288,3 +288,43 @@ def test_publish_url_from_the_settings(
     assert (real.packages_dir / wheel.name).is_file()
     assert child_env(dump)["UV_PUBLISH_PASSWORD"] == SECRET
     assert decoy.requests == []
+
+
+SCRIPT = """\
+# /// script
+# requires-python = ">=3.9"
+# dependencies = ["tinypkg"]
+#
+# [[tool.uv.index]]
+# name = "script-corp"
+# url = {url}
+# default = true
+# ///
+print("script ran")
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--directory", "../scripts", "run", "s.py"],
+        ["run", "--directory=../scripts", "--script", "s.py"],
+        ["--directory", "../scripts", "lock", "--script", "s.py"],
+    ],
+)
+def test_a_script_beside_the_directory(
+    argv: list[str],
+    tmp_path: Path,
+    outside: Path,
+    env: dict[str, str],
+    dump: Path,
+    real: FakeIndex,
+) -> None:
+    """The script path is the uv process's: relative to `--directory`."""
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "s.py").write_text(SCRIPT.format(url=json.dumps(real.simple_url)))
+    status, stderr = uv_exec(outside, env, *argv)
+    assert status == 0, stderr
+    assert authenticated(real, SECRET)
+    assert child_env(dump)["UV_INDEX_SCRIPT_CORP_PASSWORD"] == SECRET
