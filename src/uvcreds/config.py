@@ -195,8 +195,10 @@ class Discovery:
     watched: list[str] = field(default_factory=list)
     documents: dict[Path, dict[str, Any] | None] = field(default_factory=dict, repr=False)
     failures: dict[Path, str] = field(default_factory=dict, repr=False)
-    # `publish-url` of the settings uv reads (the first file that sets it), and that file.
+    # `publish-url` and `check-url` of the settings uv reads (the first file that sets
+    # each), with that file.
     publish_setting: tuple[str, str] | None = None
+    check_setting: tuple[str, str] | None = None
 
     @property
     def trust_dir(self) -> Path:
@@ -316,13 +318,24 @@ def discover(
             _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", role)
     if command in (uvargs.PROJECT, uvargs.PUBLISH):
         _add_uploads(found)
-    if command == uvargs.PUBLISH and not environ.get("UV_PUBLISH_INDEX"):
-        _add_uploads(found, environ.get("UV_PUBLISH_URL") or _publish_setting(found))
+    if command == uvargs.PUBLISH:
+        _add_publish_requests(found, environ)
     return found
 
 
-def _publish_setting(found: Discovery) -> str | None:
-    return found.publish_setting[0] if found.publish_setting else None
+def _add_publish_requests(found: Discovery, environ: Mapping[str, str]) -> None:
+    """`uv publish` without `--index`: its upload URL and its check URL are places a
+    settings index's credential reaches when on its host (uv's per-host cache), like the
+    index's own publish-url."""
+    if environ.get("UV_PUBLISH_INDEX"):
+        return
+    for given, setting in (
+        (environ.get("UV_PUBLISH_URL"), found.publish_setting),
+        (environ.get("UV_PUBLISH_CHECK_URL"), found.check_setting),
+    ):
+        url = given or (setting[0] if setting else None)
+        if url:
+            _add_uploads(found, url)
 
 
 def _add_uploads(found: Discovery, publish_url: str | None = None) -> None:
@@ -758,10 +771,13 @@ def _add_uv_toml(
 
 
 def _note_publish_url(found: Discovery, table: dict[str, Any], path: Path) -> None:
-    """A settings file's `publish-url`: the first one uv reads is the one `uv publish` uses."""
-    value = table.get("publish-url")
-    if found.publish_setting is None and isinstance(value, str):
-        found.publish_setting = (value, str(path))
+    """A settings file's `publish-url` and `check-url`: the first one uv reads of each is
+    the one `uv publish` uses."""
+    publish, check = table.get("publish-url"), table.get("check-url")
+    if found.publish_setting is None and isinstance(publish, str):
+        found.publish_setting = (publish, str(path))
+    if found.check_setting is None and isinstance(check, str):
+        found.check_setting = (check, str(path))
 
 
 def _add_indexes(
