@@ -326,7 +326,8 @@ def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
         Locations(os.environ),
         script=Path(script) if script is not None else None,
         command=parsed.kind,
-        keep_plan=False,
+        keep_plan=parsed.kind == uvargs.PROJECT
+        and view == dict(os.environ),  # the shell's own view
         warn=_warn,
         **kwargs,
     )

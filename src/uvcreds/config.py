@@ -2,8 +2,8 @@
 
 uv's source is the authority (crates/uv/src/lib.rs, uv-workspace, uv-settings); DESIGN.md,
 "Finding the indexes", says it in prose. In short:
-- uv starts in the project directory: the current one, moved by `UV_WORKING_DIRECTORY`,
-  then `UV_PROJECT` (or, for a script, the script's own directory);
+- uv starts in the project directory: the current one, moved by `UV_WORKING_DIR` (else
+  `UV_WORKING_DIRECTORY`), then `UV_PROJECT` (or, for a script, the script's own directory);
 - it finds the nearest `pyproject.toml` and the workspace that contains it;
 - its *settings* come from the first directory, walking up from the workspace root, with a
   `uv.toml` or a `pyproject.toml` whose `[tool.uv]` it can read; then the user and system
@@ -11,6 +11,9 @@ uv's source is the authority (crates/uv/src/lib.rs, uv-workspace, uv-settings); 
   `UV_INDEX` and `UV_DEFAULT_INDEX` come first, and a PEP 723 script's own on top;
 - the workspace root's and every member's `[[tool.uv.index]]` are read for credentials
   whatever the settings say.
+
+That is what project commands read, and the union `export` and `hook` take. `exec` reads
+the uv command line it runs (uvargs) and asks for that command's own set (`command`).
 
 uv sends `UV_INDEX_<V>_*` to every one of these indexes whose name maps to `<V>`, so
 discovery returns them all; the pipeline decides per variable (resolve.py).
