@@ -284,8 +284,11 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     """Run COMMAND with the credentials; exit as it does.
 
     The credentials go into COMMAND's environment (with --keyring: only the usernames and
-    uvcreds as uv's keyring). A PEP 723 script in `uv run SCRIPT.py` or `uv lock --script
-    SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found.
+    uvcreds as uv's keyring). When COMMAND is uv or uvx, its own options and subcommand
+    decide the project and the indexes as uv reads them: --directory, --project,
+    --config-file, --no-config, --index, --default-index, a PEP 723 script; `uv publish`
+    gets UV_PUBLISH_* for the URL it uploads to, `uv pip` and `uv tool`/uvx their own
+    indexes. Exits with COMMAND's status, 127 when it cannot be found.
     """
     result = _collect_for(command, per_url=keyring, publish=publish)
     values = {**result.variables(), **result.publish}
