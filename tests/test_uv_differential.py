@@ -806,6 +806,34 @@ COMMAND_LAYOUTS: tuple[Layout, ...] = (
         commands=(("tool", "run", "--from", "tinypkg", "python", "--index", f"n={url('n')}"),),
     ),
     Layout(
+        "cmd-pip-table-index",
+        "`[tool.uv.pip] index` is no key of uv's: it skips proj's [tool.uv] and walks on up",
+        {
+            "proj/pyproject.toml": pyproject(
+                "proj", P, extra=f"[tool.uv.pip]\nindex = [{{ name = 'q', url = '{url('q')}' }}]"
+            ),
+            "uv.toml": uv_toml(("up", url("up"))),
+            "proj/req.in": "tinypkg\n",
+        },
+        _f("up"),
+        commands=(("pip", "compile", "req.in"),),
+        uv_settings=_f("up"),
+        uv_says="unknown field `index`",
+    ),
+    Layout(
+        "cmd-pip-table-index-lock",
+        "the same for `uv lock`, which still reads proj's own [[tool.uv.index]] directly",
+        {
+            "proj/pyproject.toml": pyproject(
+                "proj", P, extra=f"[tool.uv.pip]\nindex = [{{ name = 'q', url = '{url('q')}' }}]"
+            ),
+            "uv.toml": uv_toml(("up", url("up"))),
+        },
+        _f("up", "p"),
+        uv_settings=_f("up"),
+        uv_says="unknown field `index`",
+    ),
+    Layout(
         "cmd-pip-no-members",
         "`uv pip` reads the workspace root's settings, not its members' indexes",
         {

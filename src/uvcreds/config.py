@@ -130,6 +130,74 @@ TOOL_UV_KEYS = frozenset(
         "workspace",
     ]
 )
+# `[tool.uv.pip]` keys uv 0.13 accepts (its own error lists them): any other, `index`
+# among them, makes uv skip the whole `[tool.uv]` table.
+PIP_KEYS = frozenset(
+    [
+        "all-extras",
+        "allow-empty-requirements",
+        "annotation-style",
+        "break-system-packages",
+        "compile-bytecode",
+        "config-settings",
+        "config-settings-package",
+        "custom-compile-command",
+        "dependency-metadata",
+        "emit-build-options",
+        "emit-find-links",
+        "emit-index-annotation",
+        "emit-index-url",
+        "emit-marker-expression",
+        "exclude-newer",
+        "exclude-newer-package",
+        "extra",
+        "extra-build-dependencies",
+        "extra-build-variables",
+        "extra-index-url",
+        "find-links",
+        "fork-strategy",
+        "generate-hashes",
+        "group",
+        "index-strategy",
+        "index-url",
+        "keyring-provider",
+        "link-mode",
+        "no-annotate",
+        "no-binary",
+        "no-build",
+        "no-build-isolation",
+        "no-build-isolation-package",
+        "no-deps",
+        "no-emit-package",
+        "no-extra",
+        "no-header",
+        "no-index",
+        "no-sources",
+        "no-sources-package",
+        "no-strip-extras",
+        "no-strip-markers",
+        "only-binary",
+        "output-file",
+        "prefix",
+        "prerelease",
+        "python",
+        "python-platform",
+        "python-version",
+        "reinstall",
+        "reinstall-package",
+        "require-build-hashes",
+        "require-hashes",
+        "resolution",
+        "strict",
+        "system",
+        "target",
+        "torch-backend",
+        "universal",
+        "upgrade",
+        "upgrade-package",
+        "verify-hashes",
+    ]
+)
 # Keys only a pyproject.toml may have: uv refuses a uv.toml with them.
 PYPROJECT_ONLY_KEYS = frozenset(
     [
@@ -696,6 +764,10 @@ def _tool_uv_problem(table: dict[str, Any]) -> str | None:
     unknown = sorted(set(table) - TOOL_UV_KEYS)
     if unknown:
         return f"has the unknown key {unknown[0]!r}"
+    pip = table.get("pip")
+    unknown = sorted(set(pip) - PIP_KEYS) if isinstance(pip, dict) else []
+    if unknown:
+        return f"has the unknown key 'pip.{unknown[0]}'"
     return _index_entries_problem(table.get("index"))
 
 
