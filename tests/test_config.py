@@ -289,16 +289,22 @@ def test_each_command_reads_its_own_set(tmp_path: Path, home: dict[str, str]) ->
     assert found("project") == [env, ("corp", corp, "settings"), user, ("corp", member, "project")]
     assert found("pip") == [env, ("corp", corp, "settings"), user, ("corp", member, "fallback")]
     assert found("tool") == [env, user]
-    # publish: the settings files alone; the settings' check-url is on corp's host
+    # publish: the settings files alone; the settings' check-url is on corp's host. Only
+    # the index it checks (`--index NAME`, or the one at the check URL) is more than a
+    # place its variable could go.
     check = ("corp", "https://corp.example/check/", "upload")
-    assert found("publish") == [("corp", corp, "settings"), user, check]
+    idle_user = ("u", "https://u/", "idle")
+    assert found("publish") == [("corp", corp, "idle"), idle_user, check]
     upload = ("corp", "https://corp.example/up/", "upload")
     assert found("publish", UV_PUBLISH_URL="https://corp.example/up/") == [
-        ("corp", corp, "settings"),
-        user,
+        ("corp", corp, "idle"),
+        idle_user,
         upload,
         check,
     ]
+    assert found("publish", UV_PUBLISH_INDEX="corp") == [("corp", corp, "settings"), idle_user]
+    checked = found("publish", UV_PUBLISH_CHECK_URL=corp)
+    assert checked == [("corp", corp, "settings"), idle_user, ("corp", corp, "upload")]
     found_publish = discover(root, environ, command="publish")
     assert found_publish.publish_setting == (
         "https://up.example/legacy/",

@@ -328,3 +328,20 @@ def test_a_script_beside_the_directory(
     assert status == 0, stderr
     assert authenticated(real, SECRET)
     assert child_env(dump)["UV_INDEX_SCRIPT_CORP_PASSWORD"] == SECRET
+
+
+def test_publish_gets_only_the_checked_index_variable(
+    tmp_path: Path, env: dict[str, str], dump: Path, real: FakeIndex, decoy: FakeIndex
+) -> None:
+    """`uv publish --index corp` requests corp's URL and its publish-url, nothing else: the
+    other settings index's variable is not handed to it."""
+    root = tmp_path / "proj"
+    write_project(root, [("other", decoy.simple_url), ("corp", real.simple_url)], publish_urls=True)
+    wheel = build_wheel(tmp_path / "dist", "pubpkg", "1.0.0")
+    argv = ["publish", "--no-cache", "--index", "corp", "--trusted-publishing", "never"]
+    status, stderr = uv_exec(root, env, *argv, str(wheel))
+    assert status == 0, stderr
+    seen = child_env(dump)
+    assert seen["UV_INDEX_CORP_PASSWORD"] == SECRET
+    assert "UV_INDEX_OTHER_PASSWORD" not in seen
+    assert decoy.requests == []

@@ -320,6 +320,9 @@ def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
     if parsed is None:
         return _collect(**kwargs)
     view = parsed.view(os.environ)
+    publish = kwargs.get("publish")
+    if publish and parsed.kind == uvargs.PUBLISH:
+        view.setdefault("UV_PUBLISH_INDEX", publish)  # exec sets it for uv, unless uv has one
     script = parsed.script
     if script is not None and not (working_dir(Path.cwd(), view) / script).is_file():
         script = None  # uv says so itself

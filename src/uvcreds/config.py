@@ -25,6 +25,7 @@ too, as FALLBACK: never used, but a place the credential could go.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import sys
@@ -45,10 +46,12 @@ else:
 # An index's role: in uv's settings list (used, first definition of a name wins); read only
 # for sources and credentials (workspace root and members, beside the settings); in a
 # settings file above the one uv reads; or the publish-url of a settings index on the same
-# host, where `uv publish --index NAME` sends the index's credential too (uv's realm cache).
-# The last two are only places a credential could go: they can block it, never choose it.
+# host, where `uv publish --index NAME` sends the index's credential too (uv's realm cache);
+# or, for `uv publish`, a settings index it reads but requests nothing from (IDLE).
+# The last three are only places a credential could go: they can block it, never choose it.
 SETTINGS, PROJECT, FALLBACK, UPLOAD = "settings", "project", "fallback", "upload"
-DESTINATIONS_ONLY = (FALLBACK, UPLOAD)
+IDLE = "idle"
+DESTINATIONS_ONLY = (FALLBACK, UPLOAD, IDLE)
 
 # `[tool.uv]` keys uv 0.13 accepts: any other makes uv skip the whole table.
 TOOL_UV_KEYS = frozenset(
@@ -391,7 +394,37 @@ def discover(
         _add_uploads(found)
     if command == uvargs.PUBLISH:
         _add_publish_requests(found, environ)
+        _idle_unless_checked(found, environ)
     return found
+
+
+def _idle_unless_checked(found: Discovery, environ: Mapping[str, str]) -> None:
+    """`uv publish` requests one index at most, its check URL: `--index NAME`'s URL, or
+    `--check-url` (`UV_PUBLISH_CHECK_URL`, the settings' `check-url`). The variables of the
+    other settings indexes are not needed, so none is exported for them."""
+    named = environ.get("UV_PUBLISH_INDEX")
+    check = environ.get("UV_PUBLISH_CHECK_URL") or (
+        found.check_setting[0] if found.check_setting else None
+    )
+    checked = _parsed(check) if check and not named else None
+    wanted = {
+        envnames.env_stem(index.name)
+        for index in found.settings_indexes()
+        if index.name == named or (checked is not None and index.target == checked)
+    }
+    found.indexes = [
+        dataclasses.replace(index, role=IDLE)
+        if index.role == SETTINGS and envnames.env_stem(index.name) not in wanted
+        else index
+        for index in found.indexes
+    ]
+
+
+def _parsed(url: str) -> urls.Url | None:
+    try:
+        return urls.parse(url)
+    except urls.UrlError:
+        return None
 
 
 def _add_publish_requests(found: Discovery, environ: Mapping[str, str]) -> None:
