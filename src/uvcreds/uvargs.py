@@ -166,14 +166,15 @@ class UvCommand:
 
     @property
     def script(self) -> str | None:
-        """The PEP 723 script it reads: `--script PATH`, or `uv run PATH.py` (first
-        positional, an existing `.py` file, as uv decides from the file name)."""
+        """The PEP 723 script it may read: `--script PATH`, or `uv run`'s first positional
+        when its name ends in `.py` or `.pyw` (or `--script`, `-s`, `--gui-script` says it
+        is one), as uv decides it; the caller checks that it is a file."""
         given = self.last("--script")
         if given is not None:
             return given
         if self.words == ["run"] and self.positionals:
             first = self.positionals[0]
-            if first.endswith(".py") or self.flags & {"--script", "-s"}:
+            if first.endswith((".py", ".pyw")) or self.flags & {"--script", "-s", "--gui-script"}:
                 return first
         return None
 
