@@ -258,3 +258,65 @@ def test_variable_names_as_uv_forms_them(name: str, stem: str) -> None:
     assert username_var(name) == f"UV_INDEX_{stem}_USERNAME"
     assert password_var(name) == f"UV_INDEX_{stem}_PASSWORD"
     assert name_problem(name) is None
+
+
+# --- each uv command's own set (uvargs kinds) ---------------------------------------------
+
+
+def workspace_with_a_shadowing_member(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    write(
+        root / "pyproject.toml",
+        project("ws")
+        + '[tool.uv]\npublish-url = "https://up.example/legacy/"\n'
+        + 'check-url = "https://corp.example/check/"\n'
+        + '[tool.uv.workspace]\nmembers = ["m"]\n'
+        + index_toml("corp", "https://corp.example/simple/"),
+    )
+    write(root / "m" / "pyproject.toml", project("m") + index_toml("corp", "https://m.example/"))
+    return root
+
+
+def test_each_command_reads_its_own_set(tmp_path: Path, home: dict[str, str]) -> None:
+    root = workspace_with_a_shadowing_member(tmp_path)
+    write(Path(home["XDG_CONFIG_HOME"]) / "uv" / "uv.toml", index_toml("u", "https://u/", "index"))
+    environ = {**home, "UV_INDEX": "e=https://e.example/"}
+    corp, member = "https://corp.example/simple/", "https://m.example/"
+    user, env = ("u", "https://u/", "settings"), ("e", "https://e.example/", "settings")
+
+    def found(command: str, **extra: str) -> list[tuple[str, str, str]]:
+        return destinations(discover(root, {**environ, **extra}, command=command))
+
+    assert found("project") == [env, ("corp", corp, "settings"), user, ("corp", member, "project")]
+    assert found("pip") == [env, ("corp", corp, "settings"), user, ("corp", member, "fallback")]
+    assert found("tool") == [env, user]
+    # publish: the settings files alone; the settings' check-url is on corp's host. Only
+    # the index it checks (`--index NAME`, or the one at the check URL) is more than a
+    # place its variable could go.
+    check = ("corp", "https://corp.example/check/", "upload")
+    idle_user = ("u", "https://u/", "idle")
+    assert found("publish") == [("corp", corp, "idle"), idle_user, check]
+    upload = ("corp", "https://corp.example/up/", "upload")
+    assert found("publish", UV_PUBLISH_URL="https://corp.example/up/") == [
+        ("corp", corp, "idle"),
+        idle_user,
+        upload,
+        check,
+    ]
+    assert found("publish", UV_PUBLISH_INDEX="corp") == [("corp", corp, "settings"), idle_user]
+    checked = found("publish", UV_PUBLISH_CHECK_URL=corp)
+    assert checked == [("corp", corp, "settings"), idle_user, ("corp", corp, "upload")]
+    found_publish = discover(root, environ, command="publish")
+    assert found_publish.publish_setting == (
+        "https://up.example/legacy/",
+        str(root / "pyproject.toml"),
+    )
+
+
+def test_uv_working_dir_beats_uv_working_directory(tmp_path: Path, home: dict[str, str]) -> None:
+    """uv 0.13 reads `UV_WORKING_DIR` (its `--directory`), then the older name."""
+    write(tmp_path / "a" / "pyproject.toml", project("a") + index_toml("a", "https://a/"))
+    write(tmp_path / "b" / "pyproject.toml", project("b") + index_toml("b", "https://b/"))
+    environ = {**home, "UV_WORKING_DIR": str(tmp_path / "a")}
+    both = {**environ, "UV_WORKING_DIRECTORY": str(tmp_path / "b")}
+    assert names(discover(tmp_path, both)) == [("a", "https://a/")]

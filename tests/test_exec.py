@@ -168,3 +168,12 @@ def test_keyring_mode_answers_pips_form_too(project: Path, isolated_env: dict[st
         '{"username":"me","password":"tok"}\n',
         "",
     )
+
+
+def test_a_child_killed_by_sigkill_ends_uvcreds_alike(
+    project: Path, isolated_env: dict[str, str]
+) -> None:
+    """SIGKILL (the OOM killer's) has no handler to reset: no traceback, the same end."""
+    argv = [*uvcreds_cmd(), "exec", "--", "sh", "-c", "kill -KILL $$"]
+    result = run(argv, isolated_env, cwd=project)
+    assert (result.returncode, result.stderr) == (-signal.SIGKILL, "")

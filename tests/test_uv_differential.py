@@ -28,6 +28,9 @@ import pytest
 
 from tests.helpers import make_isolated_env, run, uvcreds_cmd
 from tests.uvlog import CredentialLog, env_stem, merge, run_uv
+from uvcreds.model import DESTINATIONS_ONLY
+from uvcreds.uv import commandline as uvargs
+from uvcreds.uv import discovery as config
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -147,6 +150,9 @@ class Layout:
         for path, text in self.files.items():
             names |= _names_in(path, text)
         entries = [*self.env.get("UV_INDEX", "").split(), self.env.get("UV_DEFAULT_INDEX", "")]
+        for command in self.commands:  # `--index a=URL b=URL`, `--default-index=c=URL`
+            words = [w for a in command for w in a.split()]
+            entries += [w.partition("=")[2] if w.startswith("--") else w for w in words]
         for entry in entries:
             left, sep, _ = entry.partition("=")
             if sep and ":" not in left:
@@ -741,6 +747,119 @@ LAYOUTS: tuple[Layout, ...] = (
 )
 
 
+# Each uv command reads its own set, moved by its own options (`uvcreds exec` decides for
+# it): one command per layout, compared with uvcreds' view of that command line.
+DECOY = {"here/pyproject.toml": pyproject("here", ("d", url("d")))}
+USER_U = {USER_TOML: uv_toml(("u", url("u")))}
+COMMAND_LAYOUTS: tuple[Layout, ...] = (
+    Layout(
+        "cmd-project-flag",
+        "`uv --project ../proj lock` in a decoy project: proj's indexes, not the decoy's",
+        {"proj/pyproject.toml": pyproject("proj", P), **DECOY},
+        _f("p"),
+        cwd="here",
+        commands=(("--project", "../proj", "lock"),),
+    ),
+    Layout(
+        "cmd-directory-flag",
+        "`uv lock --directory ../proj` (after the subcommand) in a decoy project",
+        {"proj/pyproject.toml": pyproject("proj", P), **DECOY},
+        _f("p"),
+        cwd="here",
+        commands=(("lock", "--directory", "../proj"),),
+    ),
+    Layout(
+        "cmd-config-file",
+        "`--config-file` replaces the settings; the project's indexes are still read",
+        {"proj/pyproject.toml": pyproject("proj", P), "proj/ci.toml": uv_toml(("c", url("c")))},
+        _f("c", "p"),
+        commands=(("lock", "--config-file", "ci.toml"),),
+        uv_settings=_f("c"),
+    ),
+    Layout(
+        "cmd-no-config",
+        "`--no-config` drops the user's uv.toml, not the project's indexes",
+        {"proj/pyproject.toml": pyproject("proj", P), **USER_U},
+        _f("p"),
+        commands=(("--no-config", "lock"),),
+    ),
+    Layout(
+        "cmd-index-flags",
+        "`--index` (whitespace-separated) replaces UV_INDEX; `--default-index` is one value",
+        {"proj/pyproject.toml": pyproject("proj", P)},
+        _f("x", "y", "z", "p"),
+        env={"UV_INDEX": f"e={url('e')}"},
+        commands=(
+            ("lock", "--index", f"x={url('x')} y={url('y')}", f"--default-index=z={url('z')}"),
+        ),
+    ),
+    Layout(
+        "cmd-tool-run",
+        "`uv tool run` reads the user's settings and its flags, no project",
+        {"proj/pyproject.toml": pyproject("proj", P), **USER_U},
+        _f("u", "t"),
+        commands=(("tool", "run", "--index", f"t={url('t')}", "--from", "tinypkg", "python"),),
+    ),
+    Layout(
+        "cmd-tool-run-its-arguments",
+        "after the tool's name, `--index` is the tool's argument, not uv's",
+        {"proj/pyproject.toml": pyproject("proj", P), **USER_U},
+        _f("u"),
+        commands=(("tool", "run", "--from", "tinypkg", "python", "--index", f"n={url('n')}"),),
+    ),
+    Layout(
+        "cmd-pip-table-index",
+        "`[tool.uv.pip] index` is no key of uv's: it skips proj's [tool.uv] and walks on up",
+        {
+            "proj/pyproject.toml": pyproject(
+                "proj", P, extra=f"[tool.uv.pip]\nindex = [{{ name = 'q', url = '{url('q')}' }}]"
+            ),
+            "uv.toml": uv_toml(("up", url("up"))),
+            "proj/req.in": "tinypkg\n",
+        },
+        _f("up"),
+        commands=(("pip", "compile", "req.in"),),
+        uv_settings=_f("up"),
+        uv_says="unknown field `index`",
+    ),
+    Layout(
+        "cmd-pip-table-index-lock",
+        "the same for `uv lock`, which still reads proj's own [[tool.uv.index]] directly",
+        {
+            "proj/pyproject.toml": pyproject(
+                "proj", P, extra=f"[tool.uv.pip]\nindex = [{{ name = 'q', url = '{url('q')}' }}]"
+            ),
+            "uv.toml": uv_toml(("up", url("up"))),
+        },
+        _f("up", "p"),
+        uv_settings=_f("up"),
+        uv_says="unknown field `index`",
+    ),
+    Layout(
+        "cmd-pip-no-members",
+        "`uv pip` reads the workspace root's settings, not its members' indexes",
+        {
+            "proj/pyproject.toml": pyproject(
+                "root", ("r", url("r")), extra=workspace(["packages/*"])
+            ),
+            **WS_MEMBERS,
+            "proj/req.in": "tinypkg\n",
+        },
+        _f("r"),
+        commands=(("pip", "compile", "req.in"),),
+    ),
+    Layout(
+        "cmd-pip-project-flag",
+        "`uv --project ../proj pip compile`: pip's settings come from proj too",
+        {"proj/pyproject.toml": pyproject("proj", P), "proj/req.in": "tinypkg\n", **DECOY},
+        _f("p"),
+        cwd="here",
+        commands=(("--project", "../proj", "pip", "compile", "../proj/req.in"),),
+    ),
+)
+LAYOUTS += tuple(replace(layout, compare=False) for layout in COMMAND_LAYOUTS)
+
+
 @dataclass(frozen=True)
 class Row:
     """One destination row of `uvcreds status --json` (the parts compared here)."""
@@ -911,6 +1030,21 @@ def test_each_variable_reaches_what_uv_sends_it_to(layout: Layout, tmp_path: Pat
         uv_side[stem] = set(log.urls - baseline.urls)
         ours[stem] = {r.url for r in rows if env_stem(r.name) == stem} - baseline.urls
     assert ours == uv_side, context
+
+
+@pytest.mark.parametrize("layout", _params(COMMAND_LAYOUTS))
+def test_each_command_reads_its_own_set(layout: Layout, tmp_path: Path) -> None:
+    """What `uvcreds exec -- uv ARGS` decides for (uvargs, then discovery in that command's
+    view) is exactly what that uv command reads; a place it keeps only to block a variable
+    ("fallback", "upload") is no index of uv's."""
+    case = materialize(layout, tmp_path)
+    log, uv_context = case.uv()
+    ((*args,),) = layout.commands
+    parsed = uvargs.parse(["uv", *(a.replace(ROOT, str(case.root)) for a in args)])
+    assert parsed is not None
+    found = config.discover(case.cwd, parsed.view(case.env), command=parsed.kind)
+    ours = {i.display_url for i in found.indexes if i.role not in DESTINATIONS_ONLY}
+    assert labels(ours) == labels(log.urls), _tail(uv_context)
 
 
 def _report() -> int:

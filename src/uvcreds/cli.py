@@ -23,7 +23,8 @@ from uvcreds.pipeline import resolve
 from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import cache, trust
 from uvcreds.state.paths import Locations
-from uvcreds.uv.discovery import discover
+from uvcreds.uv import commandline as uvargs
+from uvcreds.uv.discovery import discover, working_dir
 
 _warn = say
 _out = commands.write
@@ -289,10 +290,13 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     """Run COMMAND with the credentials; exit as it does.
 
     The credentials go into COMMAND's environment (with --keyring: only the usernames and
-    uvcreds as uv's keyring). A PEP 723 script in `uv run SCRIPT.py` or `uv lock --script
-    SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found.
+    uvcreds as uv's keyring). When COMMAND is uv or uvx, its own options and subcommand
+    decide the project and the indexes as uv reads them: --directory, --project,
+    --config-file, --no-config, --index, --default-index, a PEP 723 script; `uv publish`
+    gets UV_PUBLISH_* for the URL it uploads to, `uv pip` and `uv tool`/uvx their own
+    indexes. Exits with COMMAND's status, 127 when it cannot be found.
     """
-    result = _collect(execute.script_of(command), per_url=keyring, publish=publish)
+    result = _collect_for(command, per_url=keyring, publish=publish)
     values = {**result.variables(), **result.publish}
     if keyring:
         values = _keyring_environment(values)
@@ -306,13 +310,39 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
             "index refused the credential, `uvcreds doctor` says why, or get a new one "
             f"(`uvcreds refresh {publish}`)"
         )
-    elif status > 0 and managed and execute.is_uv(command):
+    elif status > 0 and managed and uvargs.is_uv(command):
         _warn(
             f"uv exited with {status}; if index {managed[0]!r} or another that uvcreds "
             "manages refused its credential (or said a package does not exist), "
             "`uvcreds doctor` says why"
         )
     sys.exit(execute.die_like(status))
+
+
+def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
+    """exec: for uv (or uvx), the project and indexes of the command it runs, read from its
+    own options as uv reads them; for any other program, what `export` gives."""
+    parsed = uvargs.parse(command)
+    if parsed is None:
+        return _collect(**kwargs)
+    view = parsed.view(os.environ)
+    publish = kwargs.get("publish")
+    if publish and parsed.kind == uvargs.PUBLISH:
+        view.setdefault("UV_PUBLISH_INDEX", publish)  # exec sets it for uv, unless uv has one
+    script = parsed.script
+    if script is not None and not (working_dir(Path.cwd(), view) / script).is_file():
+        script = None  # uv says so itself
+    return resolve.collect(
+        Path.cwd(),
+        view,
+        Locations(os.environ),
+        script=Path(script) if script is not None else None,
+        command=parsed.kind,
+        keep_plan=parsed.kind == uvargs.PROJECT
+        and view == dict(os.environ),  # the shell's own view
+        warn=_warn,
+        **kwargs,
+    )
 
 
 def _keyring_environment(values: dict[str, str]) -> dict[str, str]:

@@ -11,10 +11,12 @@ from uvcreds import urls
 # An index's role: in uv's settings list (used, first definition of a name wins); read only
 # for sources and credentials (workspace root and members, beside the settings); in a
 # settings file above the one uv reads; or the publish-url of a settings index on the same
-# host, where `uv publish --index NAME` sends the index's credential too (uv's realm cache).
-# The last two are only places a credential could go: they can block it, never choose it.
+# host, where `uv publish --index NAME` sends the index's credential too (uv's realm cache);
+# or, for `uv publish`, a settings index it reads but requests nothing from (IDLE).
+# The last three are only places a credential could go: they can block it, never choose it.
 SETTINGS, PROJECT, FALLBACK, UPLOAD = "settings", "project", "fallback", "upload"
-DESTINATIONS_ONLY = (FALLBACK, UPLOAD)
+IDLE = "idle"
+DESTINATIONS_ONLY = (FALLBACK, UPLOAD, IDLE)
 
 
 @dataclass(frozen=True)

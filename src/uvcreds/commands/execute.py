@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from uvcreds.errors import UvcredsError
 
@@ -19,28 +18,6 @@ def _signals(*names: str) -> tuple[signal.Signals, ...]:
 FORWARDED = _signals("SIGTERM", "SIGHUP")
 # Sent by the terminal to the whole foreground group, child included: not sent twice.
 GROUP_WIDE = _signals("SIGINT", "SIGQUIT")
-
-
-def is_uv(command: Sequence[str]) -> bool:
-    return bool(command) and os.path.basename(command[0]) in ("uv", "uv.exe", "uvx")
-
-
-def script_of(command: Sequence[str]) -> Path | None:
-    """The PEP 723 script a `uv run SCRIPT.py` or `uv lock --script SCRIPT` would read, so
-    its own indexes are included: the first existing `.py` argument after `run`, or the
-    argument after `--script`."""
-    if not is_uv(command):
-        return None
-    arguments = list(command[1:])
-    for position, argument in enumerate(arguments):
-        if argument == "--script" and position + 1 < len(arguments):
-            return Path(arguments[position + 1])
-        if argument.startswith("--script="):
-            return Path(argument.split("=", 1)[1])
-    if "run" in arguments:
-        after = arguments[arguments.index("run") + 1 :]
-        return next((Path(a) for a in after if a.endswith(".py") and os.path.isfile(a)), None)
-    return None
 
 
 def run(command: Sequence[str], environment: Mapping[str, str]) -> int:
@@ -66,6 +43,10 @@ def run(command: Sequence[str], environment: Mapping[str, str]) -> int:
 def die_like(status: int) -> int:
     """Exit as the child did: by the same signal if a signal ended it, else with its code."""
     if status < 0:
-        signal.signal(-status, signal.SIG_DFL)
+        try:
+            signal.signal(-status, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL and SIGSTOP have no handler to reset: sent all the same
         os.kill(os.getpid(), -status)
+        return 128 - status  # a signal that does not end a process (SIGSTOP, once resumed)
     return status

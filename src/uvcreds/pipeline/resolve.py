@@ -32,6 +32,7 @@ from uvcreds.providers.base import HeldIn, timeout
 from uvcreds.state import cache, plan, secure, trust
 from uvcreds.state.digests import sha256_hex
 from uvcreds.state.paths import Locations
+from uvcreds.uv import commandline as uvargs
 from uvcreds.uv.discovery import Discovery, discover
 
 USE, DUE, FORCE = "use", "due", "force"
@@ -189,10 +190,11 @@ def plan_decisions(
     locations: Locations,
     *,
     script: Path | None = None,
+    command: str = uvargs.PROJECT,
 ) -> tuple[Result, RecordingEnviron]:
     """Steps 1 to 3 without fetching anything: what status, logout and doctor show."""
     recorded = RecordingEnviron(environ)
-    discovery = discover(cwd, recorded, script=script)
+    discovery = discover(cwd, recorded, script=script, command=command)
     result = Result(discovery, problems=list(discovery.problems))
     try:
         result.credentials = user_config(Path(locations.config_file))
@@ -216,6 +218,8 @@ def collect(
     names: set[str] | None = None,
     per_url: bool = False,
     publish: str | None = None,
+    command: str = uvargs.PROJECT,
+    keep_plan: bool = True,
     warn: Warn,
     progress: Warn | None = None,
 ) -> Result:
@@ -229,12 +233,15 @@ def collect(
     `publish`: also UV_PUBLISH_* for uploading through that index (`Result.publish`);
     UvcredsError when none may be set.
 
+    `command`: the index set of that uv command (uvargs), for `exec`; `keep_plan`: save the
+    plan for the fast path (never for another command's view than the shell's).
+
     `refresh`: USE takes a usable cached token (starting a background refresh when it is due),
     DUE fetches the tokens of `names` (all when None) that are still due once the lock is
     held, FORCE fetches them anew whatever the cache holds.
     """
     started_ns = time.time_ns()
-    result, recorded = plan_decisions(cwd, environ, locations, script=script)
+    result, recorded = plan_decisions(cwd, environ, locations, script=script, command=command)
     if per_url:
         for decision in result.decisions:
             if decision.blocked:
@@ -261,7 +268,7 @@ def collect(
         result.due_at = min(result.due_at, decision.due_at)
     if due_keys:
         _refresh_in_background(cwd, script, environ)
-    if result.ok and not result.problems and directory is not None:
+    if keep_plan and result.ok and not result.problems and directory is not None:
         planned = [d.planned() for d in result.decisions if d.chosen and d.credential]
         built = plan.build(
             (cwd, script, per_url),
@@ -276,7 +283,77 @@ def collect(
             warn(f"{refused}; plans are not kept, so every run takes the slow path")
     if publish is not None:
         result.publish = _publish(result, recorded, publish, cwd, locations, warn)
+    elif command == uvargs.PUBLISH:
+        result.publish = _publish_command(result, recorded, cwd, locations, warn)
     return result
+
+
+def _publish_command(
+    result: Result, recorded: RecordingEnviron, cwd: Path, locations: Locations, warn: Warn
+) -> dict[str, str]:
+    """`UV_PUBLISH_*` for the `uv publish` that exec runs, for the URL it uploads to: the
+    publish-url of `--index NAME` (`UV_PUBLISH_INDEX`), else `--publish-url`
+    (`UV_PUBLISH_URL`), else the settings' `publish-url`, else PyPI. Nothing, and one line
+    unless it is PyPI, when no credential covers that URL; uv then runs without them."""
+    name = recorded.get("UV_PUBLISH_INDEX")
+    try:
+        if name:
+            return {
+                k: v
+                for k, v in _publish(
+                    result, recorded, name, cwd, locations, warn, f"uv publish --index {name}"
+                ).items()
+                if k != "UV_PUBLISH_INDEX"
+            }
+        url, source = _publish_url(result, recorded)
+        return _publish_to(result, recorded, url, source, cwd, locations, warn)
+    except UvcredsError as exc:
+        result.problems.append(Problem(str(exc), is_error=False))
+        return {}
+
+
+PYPI_UPLOAD = "https://upload.pypi.org/legacy/"
+
+
+def _publish_url(result: Result, recorded: RecordingEnviron) -> tuple[str, str]:
+    """Where `uv publish` without `--index` uploads, and what said so."""
+    given = recorded.get("UV_PUBLISH_URL")
+    if given:
+        return given, "--publish-url or UV_PUBLISH_URL"
+    if result.discovery.publish_setting is not None:
+        return result.discovery.publish_setting
+    return PYPI_UPLOAD, ""
+
+
+def _publish_to(
+    result: Result,
+    recorded: RecordingEnviron,
+    url: str,
+    source: str,
+    cwd: Path,
+    locations: Locations,
+    warn: Warn,
+) -> dict[str, str]:
+    """The credential a binding of the user's gives the upload URL itself."""
+    shown = urls.display(url)
+    try:
+        target = urls.parse_publish(url)
+    except urls.UrlError as exc:
+        raise UvcredsError(
+            f"uv publish: its publish URL {shown} ({source}) does not parse ({exc}); "
+            "UV_PUBLISH_* are not set"
+        ) from None
+    item = _standalone(target, recorded, result.credentials)
+    answer = _obtain_alone(item, result, recorded, cwd, locations, warn)
+    upload = Index("publish", str(target), source, target=target)
+    if answer is not None and scope_of(item, answer[0]).covers(upload):
+        return {"UV_PUBLISH_USERNAME": answer[1], "UV_PUBLISH_PASSWORD": answer[0].password}
+    if not source:
+        return {}  # PyPI, which uvcreds was not asked to serve
+    raise UvcredsError(
+        f"uv publish: no credential is bound to its publish URL {target} ({source}); "
+        "UV_PUBLISH_* are not set. If uploads go there, bind that URL in your config"
+    )
 
 
 def credential_for(
@@ -332,20 +409,20 @@ def _publish(
     cwd: Path,
     locations: Locations,
     warn: Warn,
+    said: str = "",
 ) -> dict[str, str]:
     """`UV_PUBLISH_*` for `uv publish --index NAME`, which uploads to that index's
     publish-url (found as uv's publish finds it: in the settings files, first definition).
     They get the index's credential only when its scope covers that URL (Scope.covers_upload),
     else the credential a binding of the user's gives that URL, else nothing."""
+    said = said or f"--publish {name}"  # how the user asked for it, in messages
     index = result.discovery.settings_index(name)
     if index is None:
         known = ", ".join(sorted({i.name for i in result.discovery.settings_indexes()}))
-        raise UvcredsError(
-            f"--publish {name}: no index named {name!r} here (found: {known or 'none'})"
-        )
+        raise UvcredsError(f"{said}: no index named {name!r} here (found: {known or 'none'})")
     if not index.publish_url:
         raise UvcredsError(
-            f"--publish {name}: the index has no publish-url in {index.source}; "
+            f"{said}: the index has no publish-url in {index.source}; "
             "add one, so the credential goes nowhere else"
         )
     shown = urls.display(index.publish_url)
@@ -353,7 +430,7 @@ def _publish(
         target = urls.parse_publish(index.publish_url)
     except urls.UrlError as exc:
         raise UvcredsError(
-            f"--publish {name}: its publish-url {shown} ({index.source}) does not parse ({exc}); "
+            f"{said}: its publish-url {shown} ({index.source}) does not parse ({exc}); "
             "UV_PUBLISH_* are not set"
         ) from None
     decision = next(d for d in result.decisions if any(r.index == index for r in d.indexes))
@@ -368,7 +445,7 @@ def _publish(
         raise UvcredsError(decision.problem)  # the index's own credential: say why it failed
     if found is None:
         raise UvcredsError(
-            f"--publish {name}: no credential is bound to its publish-url {target} (defined in "
+            f"{said}: no credential is bound to its publish-url {target} (defined in "
             f"{index.source}); UV_PUBLISH_* are not set. If uploads go there, bind that URL "
             "in your config"
         )

@@ -2,8 +2,8 @@
 
 uv's source is the authority (crates/uv/src/lib.rs, uv-workspace, uv-settings); DESIGN.md,
 "Finding the indexes", says it in prose. In short:
-- uv starts in the project directory: the current one, moved by `UV_WORKING_DIRECTORY`,
-  then `UV_PROJECT` (or, for a script, the script's own directory);
+- uv starts in the project directory: the current one, moved by `UV_WORKING_DIR` (else
+  `UV_WORKING_DIRECTORY`), then `UV_PROJECT` (or, for a script, the script's own directory);
 - it finds the nearest `pyproject.toml` and the workspace that contains it;
 - its *settings* come from the first directory, walking up from the workspace root, with a
   `uv.toml` or a `pyproject.toml` whose `[tool.uv]` it can read; then the user and system
@@ -11,6 +11,9 @@ uv's source is the authority (crates/uv/src/lib.rs, uv-workspace, uv-settings); 
   `UV_INDEX` and `UV_DEFAULT_INDEX` come first, and a PEP 723 script's own on top;
 - the workspace root's and every member's `[[tool.uv.index]]` are read for credentials
   whatever the settings say.
+
+That is what project commands read, and the union `export` and `hook` take. `exec` reads
+the uv command line it runs (uvargs) and asks for that command's own set (`command`).
 
 uv sends `UV_INDEX_<V>_*` to every one of these indexes whose name maps to `<V>`, so
 discovery returns them all; the pipeline decides per variable (resolve.py).
@@ -22,6 +25,7 @@ too, as FALLBACK: never used, but a place the credential could go.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import sys
@@ -33,16 +37,10 @@ from typing import Any
 from uvcreds import urls
 from uvcreds.debug import log
 from uvcreds.errors import UvcredsError
-from uvcreds.model import (
-    FALLBACK,
-    PROJECT,
-    SETTINGS,
-    UPLOAD,
-    Index,
-    Problem,
-)
-from uvcreds.names import name_problem
+from uvcreds.model import FALLBACK, IDLE, PROJECT, SETTINGS, UPLOAD, Index, Problem
+from uvcreds.names import env_stem, name_problem
 from uvcreds.state import files
+from uvcreds.uv import commandline as uvargs
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -130,6 +128,74 @@ TOOL_UV_KEYS = frozenset(
         "workspace",
     ]
 )
+# `[tool.uv.pip]` keys uv 0.13 accepts (its own error lists them): any other, `index`
+# among them, makes uv skip the whole `[tool.uv]` table.
+PIP_KEYS = frozenset(
+    [
+        "all-extras",
+        "allow-empty-requirements",
+        "annotation-style",
+        "break-system-packages",
+        "compile-bytecode",
+        "config-settings",
+        "config-settings-package",
+        "custom-compile-command",
+        "dependency-metadata",
+        "emit-build-options",
+        "emit-find-links",
+        "emit-index-annotation",
+        "emit-index-url",
+        "emit-marker-expression",
+        "exclude-newer",
+        "exclude-newer-package",
+        "extra",
+        "extra-build-dependencies",
+        "extra-build-variables",
+        "extra-index-url",
+        "find-links",
+        "fork-strategy",
+        "generate-hashes",
+        "group",
+        "index-strategy",
+        "index-url",
+        "keyring-provider",
+        "link-mode",
+        "no-annotate",
+        "no-binary",
+        "no-build",
+        "no-build-isolation",
+        "no-build-isolation-package",
+        "no-deps",
+        "no-emit-package",
+        "no-extra",
+        "no-header",
+        "no-index",
+        "no-sources",
+        "no-sources-package",
+        "no-strip-extras",
+        "no-strip-markers",
+        "only-binary",
+        "output-file",
+        "prefix",
+        "prerelease",
+        "python",
+        "python-platform",
+        "python-version",
+        "reinstall",
+        "reinstall-package",
+        "require-build-hashes",
+        "require-hashes",
+        "resolution",
+        "strict",
+        "system",
+        "target",
+        "torch-backend",
+        "universal",
+        "upgrade",
+        "upgrade-package",
+        "verify-hashes",
+    ]
+)
 # Keys only a pyproject.toml may have: uv refuses a uv.toml with them.
 PYPROJECT_ONLY_KEYS = frozenset(
     [
@@ -167,6 +233,10 @@ class Discovery:
     watched: list[str] = field(default_factory=list)
     documents: dict[Path, dict[str, Any] | None] = field(default_factory=dict, repr=False)
     failures: dict[Path, str] = field(default_factory=dict, repr=False)
+    # `publish-url` and `check-url` of the settings uv reads (the first file that sets
+    # each), with that file.
+    publish_setting: tuple[str, str] | None = None
+    check_setting: tuple[str, str] | None = None
 
     @property
     def trust_dir(self) -> Path:
@@ -243,12 +313,27 @@ def read_toml(path: Path) -> dict[str, Any]:
     return parse_toml(path, read_toml_bytes(path))
 
 
-def discover(cwd: Path, environ: Mapping[str, str], *, script: Path | None = None) -> Discovery:
-    """Every named index uv reads a credential variable for, run from `cwd`."""
+def discover(
+    cwd: Path,
+    environ: Mapping[str, str],
+    *,
+    script: Path | None = None,
+    command: str = uvargs.PROJECT,
+) -> Discovery:
+    """Every named index uv reads a credential variable for, run from `cwd`.
+
+    `command` is what the uv command reads (uvargs): PROJECT everything (also the union
+    that `export` and `hook` take, since no command is known); PIP the settings and its
+    flags, the members' indexes only as places a credential could go; TOOL the user's and
+    the system's settings and the flags, no project; PUBLISH the settings files alone."""
     found = Discovery(project_dir=_project_dir(cwd, environ, script))
-    working = _working_dir(cwd, environ)
-    for variable in ENV_SOURCES:
-        _add_env_entries(found, variable, environ.get(variable, ""))
+    working = working_dir(cwd, environ)
+    if command != uvargs.PUBLISH:  # publish has no `--index NAME=URL`: UV_INDEX is not read
+        for variable in ENV_SOURCES:
+            _add_env_entries(found, variable, environ.get(variable, ""))
+    if command == uvargs.TOOL:  # uv reads no local configuration for `uv tool` and uvx
+        _add_settings(found, environ, working, [])
+        return found
     script_file = working / script if script is not None else None
     script_table = _script_tool_uv(found, script_file) if script_file is not None else None
     if script_table is not None and script_file is not None:
@@ -264,40 +349,93 @@ def discover(cwd: Path, environ: Mapping[str, str], *, script: Path | None = Non
         found.project_reads.update(here.project_reads)
         starts.append(here.root or working)
     _add_settings(found, environ, working, starts)
-    if script_table is None:
+    if script_table is None and command != uvargs.PUBLISH:
+        role = PROJECT if command == uvargs.PROJECT else FALLBACK
         for pyproject in members:
             table = _tool_uv(found, pyproject) or {}
-            _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", PROJECT)
-    _add_uploads(found)
+            _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", role)
+    if command in (uvargs.PROJECT, uvargs.PUBLISH):
+        _add_uploads(found)
+    if command == uvargs.PUBLISH:
+        _add_publish_requests(found, environ)
+        _idle_unless_checked(found, environ)
     return found
 
 
-def _add_uploads(found: Discovery) -> None:
+def _idle_unless_checked(found: Discovery, environ: Mapping[str, str]) -> None:
+    """`uv publish` requests one index at most, its check URL: `--index NAME`'s URL, or
+    `--check-url` (`UV_PUBLISH_CHECK_URL`, the settings' `check-url`). The variables of the
+    other settings indexes are not needed, so none is exported for them."""
+    named = environ.get("UV_PUBLISH_INDEX")
+    check = environ.get("UV_PUBLISH_CHECK_URL") or (
+        found.check_setting[0] if found.check_setting else None
+    )
+    checked = _parsed(check) if check and not named else None
+    wanted = {
+        env_stem(index.name)
+        for index in found.settings_indexes()
+        if index.name == named or (checked is not None and index.target == checked)
+    }
+    found.indexes = [
+        dataclasses.replace(index, role=IDLE)
+        if index.role == SETTINGS and env_stem(index.name) not in wanted
+        else index
+        for index in found.indexes
+    ]
+
+
+def _parsed(url: str) -> urls.Url | None:
+    try:
+        return urls.parse(url)
+    except urls.UrlError:
+        return None
+
+
+def _add_publish_requests(found: Discovery, environ: Mapping[str, str]) -> None:
+    """`uv publish` without `--index`: its upload URL and its check URL are places a
+    settings index's credential reaches when on its host (uv's per-host cache), like the
+    index's own publish-url."""
+    if environ.get("UV_PUBLISH_INDEX"):
+        return
+    for given, setting in (
+        (environ.get("UV_PUBLISH_URL"), found.publish_setting),
+        (environ.get("UV_PUBLISH_CHECK_URL"), found.check_setting),
+    ):
+        url = given or (setting[0] if setting else None)
+        if url:
+            _add_uploads(found, url)
+
+
+def _add_uploads(found: Discovery, publish_url: str | None = None) -> None:
     """Each settings index's publish-url on its own host, read as uv's publish reads it:
     after the check request to the index, uv's upload there carries the index's credential
     (measured with uv 0.13; on another host it carries none). One that does not parse is a
-    destination nothing covers."""
+    destination nothing covers. With `publish_url` (`uv publish --publish-url URL`), that
+    URL stands for every settings index's own."""
     for index in found.settings_indexes():
-        if not index.publish_url or index.target is None:
+        upload_url = publish_url or index.publish_url
+        if not upload_url or index.target is None:
             continue
         try:
-            target, error = urls.parse_publish(index.publish_url), None
+            target, error = urls.parse_publish(upload_url), None
         except urls.UrlError as exc:
             target, error = None, str(exc)
         if target is not None and target.origin != index.target.origin:
             continue
-        upload = Index(index.name, index.publish_url, index.source, UPLOAD, None, target, error)
-        found.indexes.append(upload)
+        upload = Index(index.name, upload_url, index.source, UPLOAD, None, target, error)
+        if upload not in found.indexes:
+            found.indexes.append(upload)
 
 
-def _working_dir(cwd: Path, environ: Mapping[str, str]) -> Path:
-    """Where uv runs: `UV_WORKING_DIRECTORY` (it changes into it, so symlinks resolve)."""
-    moved = environ.get("UV_WORKING_DIRECTORY")
+def working_dir(cwd: Path, environ: Mapping[str, str]) -> Path:
+    """Where uv runs: `UV_WORKING_DIR`, else `UV_WORKING_DIRECTORY` (uv 0.13 reads both, the
+    first first; it changes into it, so symlinks resolve)."""
+    moved = environ.get("UV_WORKING_DIR") or environ.get("UV_WORKING_DIRECTORY")
     return Path(os.path.realpath(cwd / moved)) if moved else cwd
 
 
 def _project_dir(cwd: Path, environ: Mapping[str, str], script: Path | None) -> Path:
-    working = _working_dir(cwd, environ)
+    working = working_dir(cwd, environ)
     project = environ.get("UV_PROJECT")
     if project:
         path = Path(os.path.normpath(working / project))
@@ -589,6 +727,8 @@ def _walk_settings(found: Discovery, start: Path) -> None:
                 _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", FALLBACK)
                 continue
             _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", role)
+            if role == SETTINGS:
+                _note_publish_url(found, table, pyproject)
             if role == SETTINGS and pyproject not in found.project_files:
                 found.project_files.append(pyproject)
             role = FALLBACK
@@ -621,6 +761,10 @@ def _tool_uv_problem(table: dict[str, Any]) -> str | None:
     unknown = sorted(set(table) - TOOL_UV_KEYS)
     if unknown:
         return f"has the unknown key {unknown[0]!r}"
+    pip = table.get("pip")
+    unknown = sorted(set(pip) - PIP_KEYS) if isinstance(pip, dict) else []
+    if unknown:
+        return f"has the unknown key 'pip.{unknown[0]}'"
     return _index_entries_problem(table.get("index"))
 
 
@@ -694,6 +838,18 @@ def _add_uv_toml(
         )
         return
     _add_indexes(found, document.get("index"), path, "[[index]]", role)
+    if role == SETTINGS:
+        _note_publish_url(found, document, path)
+
+
+def _note_publish_url(found: Discovery, table: dict[str, Any], path: Path) -> None:
+    """A settings file's `publish-url` and `check-url`: the first one uv reads of each is
+    the one `uv publish` uses."""
+    publish, check = table.get("publish-url"), table.get("check-url")
+    if found.publish_setting is None and isinstance(publish, str):
+        found.publish_setting = (publish, str(path))
+    if found.check_setting is None and isinstance(check, str):
+        found.check_setting = (check, str(path))
 
 
 def _add_indexes(
