@@ -290,7 +290,7 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     result = _collect(execute.script_of(command), per_url=keyring, publish=publish)
     values = {**result.variables(), **result.publish}
     if keyring:
-        values = _keyring_environment(values)
+        values = _keyring_environment(values, asked=result.keyring_asked())
     for message in result.messages():
         _warn(message)
     status = execute.run(command, {**os.environ, **values})
@@ -310,13 +310,14 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     sys.exit(execute.die_like(status))
 
 
-def _keyring_environment(values: dict[str, str]) -> dict[str, str]:
+def _keyring_environment(values: dict[str, str], *, asked: bool) -> dict[str, str]:
     """exec --keyring: no password; the usernames, UV_KEYRING_PROVIDER and uvcreds'
-    `keyring` program first on PATH."""
+    `keyring` program first on PATH (whenever uv asks the keyring for any index)."""
     from uvcreds import answers, hook
 
     directory = answers.install_program(Locations(os.environ))
-    changes, _ = hook.shell_changes(hook.keyring_values(values), os.environ, {}, directory)
+    wanted = hook.keyring_values(values, asked=asked)
+    changes, _ = hook.shell_changes(wanted, os.environ, {}, directory)
     return {name: value for name, value in changes.items() if value is not None}
 
 

@@ -159,6 +159,7 @@ class Index:
     publish_url: str | None = None
     target: urls.Url | None = None  # where uv sends requests; None for a local path
     url_error: str | None = None  # an http(s) URL that does not parse
+    authenticate: str = "auto"  # uv's policy: "always" makes it ask the keyring with no username
 
     @property
     def display_url(self) -> str:
@@ -369,6 +370,7 @@ def _add_index(found: Discovery, index: Index, where: str) -> None:
             publish_url=index.publish_url,
             target=target,
             url_error=error,
+            authenticate=index.authenticate,
         )
     )
 
@@ -746,12 +748,14 @@ def _add_indexes(
         if _seen(found, str(path), name, role):
             continue  # the root's pyproject read as settings, then as a project file
         publish_url = entry.get("publish-url")
+        authenticate = entry.get("authenticate")
         index = Index(
             name=name,
             url=_resolve_url(entry["url"], path.parent),
             source=str(path),
             role=role,
             publish_url=publish_url if isinstance(publish_url, str) else None,
+            authenticate=authenticate if isinstance(authenticate, str) else "auto",
         )
         _add_index(found, index, where)
 

@@ -55,7 +55,7 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     found = planned_values(cwd, environ, locations, per_url=keyring)
     if found is None:
         return None
-    values, due, watched, variables = found
+    values, due, watched, variables, asked = found
     if kind == "export":
         if format_warnings(name, values):
             return None  # the full path prints them
@@ -73,6 +73,7 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
             problems=[],
             started_ns=started_ns,
             keyring=keyring,
+            asked=asked,
         )
     sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
     return 0
@@ -99,9 +100,10 @@ def fast_command(argv: Sequence[str]) -> tuple[str, str, bool] | None:
 
 def planned_values(
     cwd: str, environ: Mapping[str, str], locations: Locations, *, per_url: bool = False
-) -> tuple[dict[str, str], float, list[str], list[str]] | None:
+) -> tuple[dict[str, str], float, list[str], list[str], bool] | None:
     """The variables for cwd, when the plan is valid and every value is at hand and not due;
-    with when the next token falls due, and the paths and variables to watch."""
+    with when the next token falls due, the paths and variables to watch, and whether uv
+    asks the keyring for an index without a username (authenticate = "always")."""
     document = plan.load(cwd, None, environ, locations, per_url=per_url)
     if document is None:
         return None
@@ -120,7 +122,8 @@ def planned_values(
         values[f"UV_INDEX_{variable['stem']}_PASSWORD"] = password
         due = min(due, due_at)
     watched = [str(entry[0]) for entry in document["watch"]]
-    return values, due, watched, document["secret_env"]
+    asked = any(variable["always"] for variable in document["variables"])
+    return values, due, watched, document["secret_env"], asked
 
 
 def program_path(locations: Locations) -> str:
@@ -128,11 +131,12 @@ def program_path(locations: Locations) -> str:
     return os.path.join(locations.cache_dir, "bin", "keyring")
 
 
-def keyring_values(values: Mapping[str, str]) -> dict[str, str]:
+def keyring_values(values: Mapping[str, str], *, asked: bool) -> dict[str, str]:
     """What secret-free mode puts in the environment instead: each username (uv asks the
-    keyring only with one), and UV_KEYRING_PROVIDER; no password."""
+    keyring only with one, or with none for an index that says authenticate = "always":
+    `asked`), and UV_KEYRING_PROVIDER whenever uv asks the keyring at all; no password."""
     kept = {n: v for n, v in values.items() if n.endswith("_USERNAME") and v}
-    return {**kept, "UV_KEYRING_PROVIDER": "subprocess"} if kept else {}
+    return {**kept, "UV_KEYRING_PROVIDER": "subprocess"} if kept or asked else {}
 
 
 def shell_changes(
@@ -179,14 +183,16 @@ def respond(
     problems: Sequence[str],
     started_ns: int,
     keyring: bool,
+    asked: bool = False,
 ) -> tuple[str, list[str]]:
     """Shell code for the change from this shell's variables to `wanted`, and the problems
     not yet shown since the last change (so no prompt repeats them). `watch`: when the next
-    token falls due, the paths and the secret variables whose change means "run again"."""
+    token falls due, the paths and the secret variables whose change means "run again";
+    `asked`: see keyring_values."""
     due, watched, variables = watch
     state = read_state(environ)
     if keyring:
-        wanted = keyring_values(wanted)
+        wanted = keyring_values(wanted, asked=asked)
     private_bin = os.path.dirname(program_path(locations)) if keyring and wanted else None
     previous: dict[str, str | None] = state.get("prev", {})  # type: ignore[assignment]
     changes, kept = shell_changes(wanted, environ, previous, private_bin)
