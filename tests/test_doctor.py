@@ -239,7 +239,12 @@ def test_jfrog_401_to_the_token_username(
 
     code, out, err = uvcreds_doctor({**isolated_env, "JFROG_TOKEN": SECRET}, project)
 
-    assert (code, err) == (1, "")
+    # Said from the settings alone, as export and status say it; then the probe's diagnosis.
+    assert (code, err) == (
+        1,
+        f"uvcreds: {config} ([[credential]] {url}): JFrog answers the username '__token__' "
+        'with 401; an access token goes with username = ""\n',
+    )
     assert diagnosis(out) == [
         "wrong credential (401 with it): JFrog takes an access token with an empty username, "
         f"never '__token__'; set username = \"\" in {config} ([[credential]] {url})"

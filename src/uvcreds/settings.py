@@ -89,6 +89,7 @@ def resolve(
         except UvcredsError as exc:
             item, ignored = Resolved(index, None, Settings({}, environ), problem=str(exc)), []
         resolved.append(item)
+        problems += _convention(item)
         team_path = tables.get(index.name, (None, {}))[0]
         if ignored and trust_state == trust.NOT_ALLOWED:
             problems.append(
@@ -97,7 +98,46 @@ def resolve(
                     f"ignored until you run `uvcreds allow {discovery.trust_dir}`"
                 )
             )
+    problems += _naming_no_index(tables, discovery)
     return resolved, _unique(problems)
+
+
+def _convention(item: Resolved) -> list[Problem]:
+    """One line when the username set for an index breaks the convention of its provider, or
+    of the vendor its URL names (an env binding on a JFrog URL): said before uv fails."""
+    username = item.settings.values.get("username")
+    if not isinstance(username, str) or item.provider is None:
+        return []
+    for name in dict.fromkeys([item.provider, detect(item.index.target)]):
+        clause = PROVIDERS[name].username_problem(username) if name else None
+        if clause is not None:
+            return [Problem(f"{item.settings.origin}: {clause}", is_error=False)]
+    return []
+
+
+def _naming_no_index(
+    tables: Mapping[str, tuple[Path, dict[str, Any]]], discovery: Discovery
+) -> list[Problem]:
+    """One line for each `[tool.uvcreds.index.NAME]` that names no index here (a typo)."""
+    import difflib
+
+    names = sorted({index.name for index in discovery.indexes})
+    problems = []
+    for name, (path, _) in tables.items():
+        if name in names:
+            continue
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else f" (indexes: {', '.join(names) or 'none'})"
+        )
+        problems.append(
+            Problem(
+                f"{path}: [tool.uvcreds.index.{name}] names no index here{hint}", is_error=False
+            )
+        )
+    return problems
 
 
 def _resolve_one(

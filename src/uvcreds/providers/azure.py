@@ -91,6 +91,10 @@ def held_in(index: Index, settings: Settings) -> HeldIn | None:
     return HeldIn(found[0], None, username) if found else None
 
 
+def username_problem(username: str) -> str | None:
+    return None  # any username goes with a PAT; an empty one is taken as DEFAULT_USERNAME
+
+
 def fetch(index: Index, settings: Settings) -> Credential:
     where = f"index {index.name!r}"
     username = settings.text("username") or DEFAULT_USERNAME

@@ -123,6 +123,11 @@ class Provider(Protocol):
         """Get a credential, or raise UvcredsError with one line that says what to do."""
         ...
 
+    def username_problem(self, username: str) -> str | None:
+        """Why a username set in the settings breaks this vendor's convention (one clause,
+        naming only the vendor's own usernames, never the one given), or None."""
+        ...
+
 
 def named_variables(settings: Settings, *, default_username: str) -> HeldIn | None:
     """Where env and jfrog read their secret: the variables the settings name."""
