@@ -135,3 +135,39 @@ def test_a_keyring_shell_wires_the_keyring_for_an_access_token(
 
     assert ("", TOKEN, 200) in answered(jfrog)
     assert {r.password for r in jfrog.requests} <= {None, "", TOKEN}
+
+
+def test_the_keyring_values_of_secret_free_mode() -> None:
+    """In-process: the usernames and the provider whenever uv asks the keyring at all."""
+    from uvcreds.hook import keyring_values
+
+    exported = {"UV_INDEX_A_USERNAME": "", "UV_INDEX_A_PASSWORD": "secret"}
+    assert keyring_values(exported, asked=False) == {}
+    assert keyring_values(exported, asked=True) == {"UV_KEYRING_PROVIDER": "subprocess"}
+    named = {**exported, "UV_INDEX_B_USERNAME": "aws", "UV_INDEX_B_PASSWORD": "tok"}
+    assert keyring_values(named, asked=False) == {
+        "UV_INDEX_B_USERNAME": "aws",
+        "UV_KEYRING_PROVIDER": "subprocess",
+    }
+
+
+def test_a_keyring_hook_says_what_the_index_needs_once(
+    tmp_path: Path, isolated_env: dict[str, str], jfrog: FakeIndex
+) -> None:
+    """`hook bash --keyring`, evaluated at two prompts: the line once, nothing wired."""
+    env = jfrog_env(isolated_env, jfrog)
+    project = tmp_path / "project"
+    pyproject = project_with(project, jfrog, always=False)
+    hook = shlex.join([*uvcreds_cmd(), "hook", "bash", "--keyring"])
+    script = (
+        f'eval "$({hook} 2>err.1)"; eval "$({hook} 2>err.2)"; '
+        'echo "provider=${UV_KEYRING_PROVIDER-unset}"'
+    )
+    done = run(["bash", "-c", script], env, project)
+    assert done.stdout == "provider=unset\n", done.stderr
+    assert (project / "err.1").read_text() == (
+        f"uvcreds: index 'artifactory' (defined in {pyproject}): uv asks a keyring only with "
+        "a username, and its credential has none (an access token); add authenticate = "
+        '"always" to that index, so uv asks uvcreds\n'
+    )
+    assert (project / "err.2").read_text() == ""
