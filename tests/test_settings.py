@@ -62,15 +62,15 @@ def test_a_table_naming_nothing_like_an_index_lists_the_indexes(
             JFROG,
             "jfrog",
             "__token__",
-            "JFrog answers the username '__token__' with 401; an access token goes with "
-            'username = ""',
+            "JFrog answers the username '__token__' with 401: an access token goes with an "
+            "empty one",
         ),
         (  # an env binding on a JFrog URL: the URL's vendor has the convention
             JFROG,
             "env",
             "__token__",
-            "JFrog answers the username '__token__' with 401; an access token goes with "
-            'username = ""',
+            "JFrog answers the username '__token__' with 401: an access token goes with an "
+            "empty one",
         ),
         (CODEARTIFACT, "env", "me", "CodeArtifact takes only the username 'aws'"),
         (

@@ -106,8 +106,8 @@ def _convention(item: Resolved) -> list[Problem]:
     """One line when the username set for an index breaks the convention of its provider, or
     of the vendor its URL names (an env binding on a JFrog URL): said before uv fails."""
     username = item.settings.values.get("username")
-    if not isinstance(username, str) or item.provider is None:
-        return []
+    if not isinstance(username, str) or not username or item.provider is None:
+        return []  # an empty one: the provider may fill in its own (azure), or keep it (jfrog)
     for name in dict.fromkeys([item.provider, detect(item.index.target)]):
         clause = PROVIDERS[name].username_problem(username) if name else None
         if clause is not None:

@@ -92,7 +92,12 @@ def held_in(index: Index, settings: Settings) -> HeldIn | None:
 
 
 def username_problem(username: str) -> str | None:
-    return None  # any username goes with a PAT; an empty one is taken as DEFAULT_USERNAME
+    if username:
+        return None  # any goes with a PAT
+    return (
+        "Azure Artifacts needs a username (any with a PAT, 'VssSessionToken' with the "
+        "credential provider's token), not an empty one"
+    )
 
 
 def fetch(index: Index, settings: Settings) -> Credential:

@@ -124,8 +124,8 @@ class Provider(Protocol):
         ...
 
     def username_problem(self, username: str) -> str | None:
-        """Why a username set in the settings breaks this vendor's convention (one clause,
-        naming only the vendor's own usernames, never the one given), or None."""
+        """Why this username, sent to the vendor's index, breaks its convention: one clause
+        that names only the vendor's own usernames, never the one given; or None."""
         ...
 
 

@@ -35,7 +35,7 @@ def fetch(index: Index, settings: Settings) -> Credential:
 def username_problem(username: str) -> str | None:
     if username == "__token__":  # PyPI's habit
         return (
-            "JFrog answers the username '__token__' with 401; "
-            'an access token goes with username = ""'
+            "JFrog answers the username '__token__' with 401: an access token goes with an "
+            "empty one"
         )
     return None
