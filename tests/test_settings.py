@@ -123,3 +123,24 @@ def test_a_username_the_vendor_takes_is_not_said(
         isolated_env, credential(prefix, "TOKEN", provider=provider, username=username)
     )
     assert said({**isolated_env, "TOKEN": "secret"}, project) == []
+
+
+def test_many_tables_naming_no_index_are_said_in_few_lines_and_fast(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """A hostile pyproject: 2000 indexes, 2000 tables naming none of them."""
+    import time
+
+    project = tmp_path / "project"
+    indexes = [(f"index-{n}", f"https://mirror{n}.example/simple/") for n in range(2000)]
+    tables = "".join(f"[tool.uvcreds.index.typo-{n}]\n" for n in range(2000))
+    pyproject = write_project(project, indexes, tables)
+    started = time.perf_counter()
+    lines = said(isolated_env, project)
+    assert time.perf_counter() - started < 20  # both commands, on a busy machine
+    assert lines[0] == (
+        f"uvcreds: {pyproject}: [tool.uvcreds.index.typo-0] names no index here (indexes: "
+        "index-0, index-1, index-10, index-100, index-1000, index-1001, index-1002, index-1003, "
+        "index-1004, index-1005 and 1990 more)"
+    )
+    assert lines[5:] == ["uvcreds: and 1995 more [tool.uvcreds.index] tables"]

@@ -118,26 +118,32 @@ def _convention(item: Resolved) -> list[Problem]:
 def _naming_no_index(
     tables: Mapping[str, tuple[Path, dict[str, Any]]], discovery: Discovery
 ) -> list[Problem]:
-    """One line for each `[tool.uvcreds.index.NAME]` that names no index here (a typo)."""
+    """One line for each `[tool.uvcreds.index.NAME]` that names no index here (a typo), with
+    the name it may mean; bounded, however many tables and indexes a hostile file has."""
     import difflib
 
-    names = sorted({index.name for index in discovery.indexes})
+    names = {index.name for index in discovery.indexes}
+    unmatched = [name for name in tables if name not in names]
+    listed = sorted(names) if len(names) <= MAX_SUGGESTED else []
     problems = []
-    for name, (path, _) in tables.items():
-        if name in names:
-            continue
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = (
-            f"; did you mean {close[0]!r}?"
-            if close
-            else f" (indexes: {', '.join(names) or 'none'})"
-        )
-        problems.append(
-            Problem(
-                f"{path}: [tool.uvcreds.index.{name}] names no index here{hint}", is_error=False
-            )
-        )
+    for name in unmatched[:MAX_SAID]:
+        close = difflib.get_close_matches(name, listed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (indexes: {_some(sorted(names))})"
+        where = f"{tables[name][0]}: [tool.uvcreds.index.{name}]"
+        problems.append(Problem(f"{where} names no index here{hint}", is_error=False))
+    if len(unmatched) > MAX_SAID:
+        more = len(unmatched) - MAX_SAID
+        problems.append(Problem(f"and {more} more [tool.uvcreds.index] tables", is_error=False))
     return problems
+
+
+MAX_SAID = 5  # typo lines said at once
+MAX_SUGGESTED = 200  # indexes a typo is compared with (difflib is quadratic in the name)
+
+
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:10]) or "none"
+    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
 
 
 def _resolve_one(
