@@ -2,7 +2,7 @@
 
 VS Code runs a profile's `path` with its `args` in a pseudo-terminal, in the workspace
 folder (`${workspaceFolder}`), with the user's environment. Here: each profile of the
-README's ```jsonc block (linux: bash, osx: zsh; both shells run here), for the exported
+README's ```jsonc block (linux: bash and fish, osx: zsh; all run here), for the exported
 route as written and for secret-free mode (`init SHELL --keyring`, as the README says to
 write), with a startup file that has a prompt and no hook. The workspace is a project whose
 index is the local FakeIndex, bound in the user's config to a secret in CORP_TOKEN; the
@@ -33,7 +33,13 @@ PROMPT = "__VSCODE__$ "
 RC = {  # the user's own startup file: a prompt, no hook
     "bash": (".bashrc", f"PS1='{PROMPT}'\n"),
     "zsh": (".zshrc", f"PROMPT='{PROMPT}'\nunsetopt zle\n"),
+    "fish": (
+        ".config/fish/config.fish",
+        f"function fish_prompt; printf '%s' '{PROMPT}'; end\nfunction fish_greeting; end\n"
+        "function fish_title; end\n",
+    ),
 }
+STATUS = {"bash": "$?", "zsh": "$?", "fish": "$status"}
 USER, PASSWORD = "UV_INDEX_CORP_USERNAME", "UV_INDEX_CORP_PASSWORD"
 SHOWN = (USER, PASSWORD, "UV_KEYRING_PROVIDER")
 _SHOW = "import json,os,sys; print('ENV' + json.dumps({n: os.getenv(n) for n in sys.argv[1:]}))"
@@ -54,10 +60,10 @@ def readme_settings() -> dict[str, Any]:
     return settings
 
 
-def profile(platform: str) -> dict[str, Any]:
-    """The default profile for `platform`, as the settings name it."""
+def profile(platform: str, name: str | None = None) -> dict[str, Any]:
+    """The profile `name` for `platform`, by default the one the settings make default."""
     settings = readme_settings()
-    name = settings[f"terminal.integrated.defaultProfile.{platform}"]
+    name = name or settings[f"terminal.integrated.defaultProfile.{platform}"]
     found = settings[f"terminal.integrated.profiles.{platform}"][name]
     assert isinstance(found, dict)
     return found
@@ -98,6 +104,8 @@ def terminal_env(tmp_path: Path, index: FakeIndex) -> dict[str, str]:
     env["PATH"] = os.pathsep.join([str(VENV_BIN), env["PATH"]])
     env["UV_NO_CACHE"] = "1"
     env["CORP_TOKEN"] = DEFAULT_PASSWORD
+    # Else an interactive fish's first start parses every man page in the background.
+    (Path(env["XDG_DATA_HOME"]) / "fish" / "generated_completions").mkdir(parents=True)
     write_user_config(env, credential(index.url, "CORP_TOKEN", username="aws"))
     return env
 
@@ -117,22 +125,27 @@ def test_the_readme_gives_a_default_profile_for_linux_and_macos() -> None:
 
 
 @pytest.mark.parametrize("route", ["exported", "keyring"])
-@pytest.mark.parametrize(("platform", "shell"), [("linux", "bash"), ("osx", "zsh")])
+@pytest.mark.parametrize(
+    ("platform", "shell", "name"),
+    [("linux", "bash", None), ("osx", "zsh", None), ("linux", "fish", "fish (uvcreds)")],
+)
 def test_a_profile_terminal_gets_the_credential_in_the_workspace_and_after_cd(
     platform: str,
     shell: str,
+    name: str | None,
     route: str,
     terminal_env: dict[str, str],
     workspace: Path,
     index: FakeIndex,
 ) -> None:
-    found = profile(platform)
+    found = profile(platform, name)
     args = list(found["args"])
     if route == "keyring":  # "write `init bash --keyring` and `init zsh --keyring` instead"
         args = [a.replace(f"init {shell}", f"init {shell} --keyring") for a in args]
         assert args != found["args"]
     home = Path(terminal_env["HOME"])
     rc_name, rc_text = RC[shell]
+    (home / rc_name).parent.mkdir(parents=True, exist_ok=True)
     (home / rc_name).write_text(rc_text)
     expected: dict[str, Optional[str]] = (
         {USER: "aws", PASSWORD: DEFAULT_PASSWORD, "UV_KEYRING_PROVIDER": None}
@@ -149,7 +162,7 @@ def test_a_profile_terminal_gets_the_credential_in_the_workspace_and_after_cd(
         terminal.run(f"cd {shlex.quote(str(workspace))}")
         assert terminal.env() == expected
         index.requests.clear()
-        status = terminal.run(f"{shlex.quote(uv_bin())} lock; echo LOCK=$?")
+        status = terminal.run(f"{shlex.quote(uv_bin())} lock; echo LOCK={STATUS[shell]}")
         assert "LOCK=0" in status, status
         assert ("aws", DEFAULT_PASSWORD, 200) in [
             (r.username, r.password, r.status) for r in index.requests
