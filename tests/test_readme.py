@@ -8,7 +8,8 @@ spaces, and `\\|` in a table cell is `|`:
    ```console, every line starting with `$ `, less that prefix; ```yaml (the CI recipes),
    the value of every `run:` and `script:` key; ```json (the VS Code task), the task's
    `command` and `args`, shell-joined (the task runs them as one argv, no shell). Other
-   blocks (toml, the untagged file tree) hold no commands.
+   blocks (toml, the untagged file tree) hold no commands; the ```jsonc VS Code settings
+   hold terminal profiles, which tests/test_vscode.py starts as VS Code does.
 2. inline code spans outside fences:
    a. the first span of each cell in a table column headed `line` (the Shell setup table:
       the line to add, then the file it goes in), whatever it contains;
@@ -44,6 +45,8 @@ network for them: the token request goes to the fake with the README URL's domai
 
 The install lines need the package registry for their dependencies, as scripts/test.sh
 does; they carry the `network_install` marker and run in the suite like every other test.
+So do the pip, twine and Poetry recipes, which one fixture runs in order in one environment
+(`recipes`): the installs from the checkout's root, then each tool against the bound index.
 """
 
 from __future__ import annotations
