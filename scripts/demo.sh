@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install uvcreds into .venv from this checkout, then run the bundled demo end to end:
-# a fake AWS CodeArtifact mints a token, uvcreds exports it, real uv installs with it.
+# fakes of AWS CodeArtifact, Google Artifact Registry, Azure Artifacts and JFrog hand out
+# credentials, uvcreds exports them (and answers as uv's keyring), real uv installs with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}

@@ -46,5 +46,10 @@ def test_scripts_demo_sh_works_from_a_fresh_copy(tmp_path: Path) -> None:
     done = run(["bash", "-c", COMMAND], make_isolated_env(tmp_path / "env"), checkout, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.rstrip().endswith("demo: OK")
-    assert "CodeArtifact was asked 1 time(s)" in done.stdout
+    assert "CodeArtifact was asked 1 time(s), Google 1," in done.stdout
+    for vendor in ("AWS CodeArtifact", "Google Artifact Registry", "Azure Artifacts", "JFrog"):
+        # Each vendor on both routes; secret-free with no password variable in uv's env.
+        assert f"# {vendor}" in done.stdout and f"  {vendor}" in done.stdout  # and the real one
+    assert done.stdout.count("\n  locked\n") == 8
+    assert done.stdout.count("\n  0\n  locked\n") == 4
     assert (checkout / ".venv" / "bin" / "uvcreds").is_file()

@@ -240,10 +240,15 @@ def test_jfrog_401_to_the_token_username(
 
     code, out, err = uvcreds_doctor({**isolated_env, "JFROG_TOKEN": SECRET}, project)
 
-    assert (code, err) == (1, "")
+    # Said from the settings alone, as export and status say it; then the probe's diagnosis.
+    assert (code, err) == (
+        1,
+        f"uvcreds: {config} ([[credential]] {url}): JFrog answers the username '__token__' "
+        "with 401: an access token goes with an empty one\n",
+    )
     assert diagnosis(out) == [
-        "wrong credential (401 with it): JFrog takes an access token with an empty username, "
-        f"never '__token__'; set username = \"\" in {config} ([[credential]] {url})"
+        "wrong credential (401 with it): JFrog answers the username '__token__' with 401: an "
+        f"access token goes with an empty one; fix username in {config} ([[credential]] {url})"
     ]
     assert "  probe:       without the credential: 401; with it: 401\n" in out
     assert_secret_only_to_index(SECRET, [out, err], server, path)
@@ -554,13 +559,14 @@ def decision_for(
 @pytest.mark.parametrize(
     ("provider", "url", "username", "held", "cause"),
     [
-        ("env", CODEARTIFACT, "me", True, "CodeArtifact expects the username 'aws', not another"),
-        ("env", GOOGLE, "", True, "Artifact Registry expects the username 'oauth2accesstoken', "
-         "not an empty one"),
+        ("env", CODEARTIFACT, "me", True, "CodeArtifact takes only the username 'aws'; fix "
+         "username in CONFIG"),
+        ("env", GOOGLE, "", True, "Artifact Registry takes the username 'oauth2accesstoken' (or "
+         "'_json_key' with a key); fix username in CONFIG"),
         ("env", AZURE, "", True, "Azure Artifacts needs a username (any with a PAT, "
          "'VssSessionToken' with the credential provider's token), not an empty one"),
-        ("jfrog", JFROG, "__token__", True, "JFrog takes an access token with an empty "
-         "username, never '__token__'"),
+        ("jfrog", JFROG, "__token__", True, "JFrog answers the username '__token__' with 401: an "
+         "access token goes with an empty one; fix username in CONFIG"),
         ("aws", CODEARTIFACT, "aws", False, "the index refused the token (the username follows "
          "CodeArtifact's convention); get a new one with `uvcreds refresh corp`"),
         ("google", GOOGLE, "oauth2accesstoken", False, "the index refused the token (the "

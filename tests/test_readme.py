@@ -8,7 +8,8 @@ spaces, and `\\|` in a table cell is `|`:
    ```console, every line starting with `$ `, less that prefix; ```yaml (the CI recipes),
    the value of every `run:` and `script:` key; ```json (the VS Code task), the task's
    `command` and `args`, shell-joined (the task runs them as one argv, no shell). Other
-   blocks (toml, the untagged file tree) hold no commands.
+   blocks (toml, the untagged file tree) hold no commands; the ```jsonc VS Code settings
+   hold terminal profiles, which tests/test_vscode.py starts as VS Code does.
 2. inline code spans outside fences:
    a. the first span of each cell in a table column headed `line` (the Shell setup table:
       the line to add, then the file it goes in), whatever it contains;
@@ -44,6 +45,8 @@ network for them: the token request goes to the fake with the README URL's domai
 
 The install lines need the package registry for their dependencies, as scripts/test.sh
 does; they carry the `network_install` marker and run in the suite like every other test.
+So do the pip, twine and Poetry recipes, which one fixture runs in order in one environment
+(`recipes`): the installs from the checkout's root, then each tool against the bound index.
 """
 
 from __future__ import annotations
@@ -912,6 +915,108 @@ def _plugin_check(backend: str) -> Callable[[pytest.FixtureRequest, str], None]:
     return check
 
 
+# --- pip, twine and Poetry through uvcreds' keyring backend ---------------------------------
+
+# The README's recipes, in its order: installs from the checkout's root, then the project's.
+RECIPE_INSTALLS = (
+    "python -m pip install -U pip keyring .",
+    "uv tool install keyring --with .",
+    "uv tool install twine --with .",
+    "uv tool install poetry",
+    'poetry self add "$PWD"',
+)
+RECIPE_USES = (
+    'python -m pip install --keyring-provider import --index-url "$INDEX_URL" tinypkg',
+    'python -m pip install --keyring-provider subprocess --index-url "$INDEX_URL" tinypkg',
+    'twine upload --repository-url "$UPLOAD_URL" dist/*',
+    'poetry source add --priority=primary private-registry "$INDEX_URL"',
+    "poetry lock",
+)
+POETRY_PROJECT = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+POETRY_PROJECT += 'dependencies = ["tinypkg"]\n'
+
+
+@dataclass(frozen=True)
+class Recipes:
+    """What each recipe line did: its run, and the requests the index got meanwhile."""
+
+    project: Path
+    venv: Path
+    wheel: Path
+    done: dict[str, tuple[subprocess.CompletedProcess[str], list[IndexRequest]]]
+    installed: dict[str, bool]  # for each pip line: tinypkg in the venv right after it
+
+
+@pytest.fixture(scope="module")
+def recipes(world: World, tmp_path_factory: pytest.TempPathFactory) -> Recipes:
+    """Every recipe line word for word in one environment, as a user types them: a fresh
+    virtual environment first on PATH (pip's `python`), the tools' bin directory before it,
+    the index bound in the user's config by its root URL (as the tour binds it), INDEX_URL and
+    UPLOAD_URL set. Before each pip line tinypkg is uninstalled, so pip has to fetch it."""
+    root = tmp_path_factory.mktemp("recipes")
+    env = world.make_env("recipes")
+    config = Path(env["UVCREDS_CONFIG"])
+    config.write_text(f'[[credential]]\nurl = "{world.index.url}"\n{TOUR_BINDING}')
+    venv = root / "venv"
+    made = run([sys.executable, "-m", "venv", str(venv)], env, root, timeout=120)
+    assert made.returncode == 0, made.stderr
+    tools = root / "tools"
+    env.pop("UV_NO_CACHE")
+    env.update(
+        UV_TOOL_DIR=str(tools / "lib"),
+        UV_TOOL_BIN_DIR=str(tools / "bin"),
+        UV_CACHE_DIR=str(tmp_path_factory.mktemp("recipes-uv-cache")),
+        PATH=os.pathsep.join([str(tools / "bin"), str(venv / "bin"), env["PATH"]]),
+        INDEX_URL=world.index.simple_url,
+        UPLOAD_URL=world.index.upload_url,
+        PIP_NO_CACHE_DIR="1",
+        PIP_NO_INPUT="1",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        TWINE_NON_INTERACTIVE="1",
+        POETRY_NO_INTERACTION="1",
+    )
+    project = root / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(POETRY_PROJECT)
+    wheel = build_wheel(project / "dist", "recipe-upload", "1.0.0")
+    done: dict[str, tuple[subprocess.CompletedProcess[str], list[IndexRequest]]] = {}
+    installed: dict[str, bool] = {}
+    for command in (*RECIPE_INSTALLS, *RECIPE_USES):
+        if command.startswith("python -m pip install --keyring-provider"):
+            run([str(venv / "bin" / "python"), "-m", "pip", "uninstall", "-y", "tinypkg"], env)
+        before = len(world.index.requests)
+        cwd = ROOT if command in RECIPE_INSTALLS else project
+        ran = run(["bash", "-c", command], env, cwd, timeout=600)
+        done[command] = (ran, world.index.requests[before:])
+        installed[command] = bool(list(venv.glob("lib/python*/site-packages/tinypkg/__init__.py")))
+    return Recipes(project, venv, wheel, done, installed)
+
+
+def run_recipe(request: pytest.FixtureRequest, command: str) -> None:
+    """The line worked; a line that talks to the index got in with the minted token, from
+    uvcreds' keyring backend (nothing else in that environment knows it)."""
+    world: World = request.getfixturevalue("world")
+    recipes: Recipes = request.getfixturevalue("recipes")
+    done, requests = recipes.done[command]
+    assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+    assert not any(token in done.stdout + done.stderr for token in world.codeartifact.issued)
+    if command in RECIPE_INSTALLS:
+        return
+    if command.startswith("poetry source add"):
+        assert 'name = "private-registry"' in (recipes.project / "pyproject.toml").read_text()
+        return
+    method = "POST" if command.startswith("twine ") else "GET"
+    answered = {(r.method, r.username, r.status) for r in requests if r.password}
+    assert (method, "aws", 200) in answered, (command, requests)
+    assert all(r.password in world.codeartifact.issued for r in requests if r.password)
+    if command.startswith("python -m pip"):
+        assert recipes.installed[command]
+    elif command.startswith("twine "):
+        assert (world.index.packages_dir / recipes.wheel.name).is_file()
+    else:
+        assert locked_tinypkg(recipes.project / "poetry.lock")
+
+
 # --- the two scripts -------------------------------------------------------------------------
 
 
@@ -991,9 +1096,11 @@ RUNNERS: dict[str, Runner] = {
     "uvcreds deny": run_deny,
     "uvcreds logout --all": run_logout_all,
     "uvcreds export --debug": run_export_debug,
+    **dict.fromkeys(RECIPE_INSTALLS[:1] + RECIPE_INSTALLS[2:] + RECIPE_USES, run_recipe),
 }
 # The lines that install from the package registry (scripts/demo.sh's test is marked there).
 NETWORK = {command for command in RUNNERS if command.startswith("uv tool install ")}
+NETWORK |= {*RECIPE_INSTALLS, *RECIPE_USES}  # the recipes' fixture installs from it
 
 
 def test_the_readme_commands_are_the_runners() -> None:

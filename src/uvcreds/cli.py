@@ -299,7 +299,7 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     result = _collect_for(command, per_url=keyring, publish=publish)
     values = {**result.variables(), **result.publish}
     if keyring:
-        values = _keyring_environment(values)
+        values = _keyring_environment(values, asked=result.keyring_asked())
     for message in result.messages():
         _warn(message)
     status = execute.run(command, {**os.environ, **values})
@@ -345,14 +345,15 @@ def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
     )
 
 
-def _keyring_environment(values: dict[str, str]) -> dict[str, str]:
+def _keyring_environment(values: dict[str, str], *, asked: bool) -> dict[str, str]:
     """exec --keyring: no password; the usernames, UV_KEYRING_PROVIDER and uvcreds'
-    `keyring` program first on PATH."""
+    `keyring` program first on PATH (whenever uv asks the keyring for any index)."""
     from uvcreds.routes.env import hook
     from uvcreds.routes.keyring import answers
 
     directory = answers.install_program(Locations(os.environ))
-    changes, _ = hook.shell_changes(hook.keyring_values(values), os.environ, {}, directory)
+    wanted = hook.keyring_values(values, asked=asked)
+    changes, _ = hook.shell_changes(wanted, os.environ, {}, directory)
     return {name: value for name, value in changes.items() if value is not None}
 
 

@@ -30,6 +30,7 @@ class Index:
     publish_url: str | None = None
     target: urls.Url | None = None  # where uv sends requests; None for a local path
     url_error: str | None = None  # an http(s) URL that does not parse
+    authenticate: str = "auto"  # uv's policy: "always" makes it ask the keyring with no username
 
     @property
     def display_url(self) -> str:

@@ -25,7 +25,7 @@ from uvcreds import __version__, urls
 from uvcreds.model import VENDOR_VARIABLE, Problem
 from uvcreds.pipeline import resolve
 from uvcreds.pipeline.settings import Resolved
-from uvcreds.providers import detect
+from uvcreds.providers import PROVIDERS, detect
 from uvcreds.providers.base import timeout
 from uvcreds.routes.env import hook
 from uvcreds.state import cache
@@ -54,12 +54,6 @@ LOGINS = {
     "google": "your Google login (application default credentials, else gcloud)",
     "azure": "your Azure login (az, else the Azure Artifacts credential provider)",
 }
-# Usernames safe to show: the vendors' conventions. Any other may be a token pasted there.
-CONVENTIONS = frozenset(
-    {"aws", "oauth2accesstoken", "_json_key", "_json_key_base64", "VssSessionToken", "__token__"}
-)
-# Artifact Registry also takes a service account key with these usernames.
-GOOGLE_USERNAMES = frozenset({"oauth2accesstoken", "_json_key", "_json_key_base64"})
 
 
 @dataclass(frozen=True)
@@ -559,27 +553,12 @@ def password_problem(password: str, where: str) -> str | None:
 
 
 def username_problem(vendor: str | None, username: str, decision: resolve.Decision) -> str | None:
-    """Why this username breaks the vendor's convention, or None."""
+    """Why this username breaks the vendor's convention (the provider's own fact), or None."""
     assert decision.chosen is not None
-    fix = f"set username in {decision.chosen.settings.origin}"
-    shown = (
-        "an empty one" if not username else repr(username) if username in CONVENTIONS else "another"
-    )
-    if vendor == "aws" and username != "aws":
-        return f"CodeArtifact expects the username 'aws', not {shown}; {fix}"
-    if vendor == "google" and username not in GOOGLE_USERNAMES:
-        return f"Artifact Registry expects the username 'oauth2accesstoken', not {shown}; {fix}"
-    if vendor == "azure" and not username:
-        return (
-            "Azure Artifacts needs a username (any with a PAT, 'VssSessionToken' with the "
-            f"credential provider's token), not an empty one; {fix}"
-        )
-    if vendor == "jfrog" and username == "__token__":
-        return (
-            "JFrog takes an access token with an empty username, never '__token__'; "
-            f'set username = "" in {decision.chosen.settings.origin}'
-        )
-    return None
+    clause = PROVIDERS[vendor].username_problem(username) if vendor else None
+    if clause is None:
+        return None
+    return f"{clause}; fix username in {decision.chosen.settings.origin}"
 
 
 def _refused(decision: resolve.Decision, vendor: str | None) -> str:

@@ -79,12 +79,14 @@ def hook_change(
         )
         # in secret-free mode respond keeps only the usernames
         values = {**result.variables(), **result.publish}
+        asked = result.keyring_asked()
         if keyring:
             answers.install_program(locations)
         problems = [*said, *result.messages()]
         watch = (result.due_at, result.watched, result.secret_variables())
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
         values, problems, watch = {}, [*said, str(exc)], (cache.NEVER, [], [])
+        asked = False
     out, fresh_problems = hook.respond(
         SHELLS[shell],
         values,
@@ -95,6 +97,7 @@ def hook_change(
         problems=problems,
         started_ns=started_ns,
         keyring=keyring,
+        asked=asked,
     )
     for message in fresh_problems:
         warn(message)

@@ -106,7 +106,15 @@ class Decision:
         )
         held = self.held_in
         again = None if held is None else (held.password_env, held.username_env, held.username)
-        return plan.variable(self.stem, names, targets, self.chosen.index.username, self.key, again)
+        index = self.chosen.index
+        return plan.variable(
+            self.stem, names, targets, index.username, self.key, again, always=self.always
+        )
+
+    @property
+    def always(self) -> bool:
+        """Whether uv asks a keyring for the chosen index even without a username."""
+        return self.chosen is not None and self.chosen.index.authenticate == "always"
 
     @property
     def username(self) -> str:
@@ -125,6 +133,7 @@ class Result:
     watched: list[str] = field(default_factory=list)  # for the shells: a change means "again"
     due_at: float = cache.NEVER
     publish: dict[str, str] = field(default_factory=dict)  # UV_PUBLISH_*, when asked for
+    notes: list[str] = field(default_factory=list)  # said, but the plan is kept (no problem)
 
     @property
     def ok(self) -> bool:
@@ -136,6 +145,7 @@ class Result:
         """Every problem, one line each; never a secret."""
         lines = [p.message for p in self.problems]
         lines += [d.problem for d in self.decisions if d.problem is not None]
+        lines += self.notes
         return list(dict.fromkeys(lines))
 
     def variables(self) -> dict[str, str]:
@@ -145,6 +155,11 @@ class Result:
                 values[decision.username_var] = decision.username
                 values[decision.password_var] = decision.credential.password
         return values
+
+    def keyring_asked(self) -> bool:
+        """Whether uv asks the keyring for an index here that has no username (one that
+        says authenticate = "always"): secret-free mode must wire the keyring for it too."""
+        return any(d.always for d in self.decisions if d.credential and d.problem is None)
 
     def secret_variables(self) -> list[str]:
         """The variables holding secrets the bindings name (set or not), and the vendors'
@@ -268,6 +283,8 @@ def collect(
         result.due_at = min(result.due_at, decision.due_at)
     if due_keys:
         _refresh_in_background(cwd, script, environ)
+    if per_url:
+        result.notes += [_never_asked(d) for d in result.decisions if _is_never_asked(d)]
     if keep_plan and result.ok and not result.problems and directory is not None:
         planned = [d.planned() for d in result.decisions if d.chosen and d.credential]
         built = plan.build(
@@ -516,6 +533,23 @@ def _decision(stem: str, items: list[Resolved]) -> Decision:
         except UvcredsError as exc:
             decision.problem = str(exc)
     return decision
+
+
+def _is_never_asked(decision: Decision) -> bool:
+    """A credential uv would never ask a keyring for: no username, no authenticate = "always"."""
+    if decision.credential is None or decision.problem is not None or decision.always:
+        return False
+    return not decision.username
+
+
+def _never_asked(decision: Decision) -> str:
+    assert decision.chosen is not None
+    index = decision.chosen.index
+    return (
+        f"index {index.name!r} (defined in {index.source}): uv asks a keyring only with a "
+        "username, and its credential has none (an access token); add authenticate = "
+        '"always" to that index, so uv asks uvcreds'
+    )
 
 
 def _blocked(decision: Decision, scope: Scope) -> str | None:

@@ -91,6 +91,7 @@ def resolve(
         except UvcredsError as exc:
             item, ignored = Resolved(index, None, Settings({}, environ), problem=str(exc)), []
         resolved.append(item)
+        problems += _convention(item)
         team_path = tables.get(index.name, (None, {}))[0]
         if ignored and trust_state == trust.NOT_ALLOWED:
             problems.append(
@@ -99,7 +100,52 @@ def resolve(
                     f"ignored until you run `uvcreds allow {discovery.trust_dir}`"
                 )
             )
+    problems += _naming_no_index(tables, discovery)
     return resolved, _unique(problems)
+
+
+def _convention(item: Resolved) -> list[Problem]:
+    """One line when the username set for an index breaks the convention of its provider, or
+    of the vendor its URL names (an env binding on a JFrog URL): said before uv fails."""
+    username = item.settings.values.get("username")
+    if not isinstance(username, str) or not username or item.provider is None:
+        return []  # an empty one: the provider may fill in its own (azure), or keep it (jfrog)
+    for name in dict.fromkeys([item.provider, detect(item.index.target)]):
+        clause = PROVIDERS[name].username_problem(username) if name else None
+        if clause is not None:
+            return [Problem(f"{item.settings.origin}: {clause}", is_error=False)]
+    return []
+
+
+def _naming_no_index(
+    tables: Mapping[str, tuple[Path, dict[str, Any]]], discovery: Discovery
+) -> list[Problem]:
+    """One line for each `[tool.uvcreds.index.NAME]` that names no index here (a typo), with
+    the name it may mean; bounded, however many tables and indexes a hostile file has."""
+    import difflib
+
+    names = {index.name for index in discovery.indexes}
+    unmatched = [name for name in tables if name not in names]
+    listed = sorted(names) if len(names) <= MAX_SUGGESTED else []
+    problems = []
+    for name in unmatched[:MAX_SAID]:
+        close = difflib.get_close_matches(name, listed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (indexes: {_some(sorted(names))})"
+        where = f"{tables[name][0]}: [tool.uvcreds.index.{name}]"
+        problems.append(Problem(f"{where} names no index here{hint}", is_error=False))
+    if len(unmatched) > MAX_SAID:
+        more = len(unmatched) - MAX_SAID
+        problems.append(Problem(f"and {more} more [tool.uvcreds.index] tables", is_error=False))
+    return problems
+
+
+MAX_SAID = 5  # typo lines said at once
+MAX_SUGGESTED = 200  # indexes a typo is compared with (difflib is quadratic in the name)
+
+
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:10]) or "none"
+    return shown + (f" and {len(names) - 10} more" if len(names) > 10 else "")
 
 
 def _resolve_one(

@@ -68,6 +68,10 @@ def held_in(index: Index, settings: Settings) -> HeldIn | None:
     return None
 
 
+def username_problem(username: str) -> str | None:
+    return None if username == USERNAME else f"CodeArtifact takes only the username {USERNAME!r}"
+
+
 def fetch(index: Index, settings: Settings) -> Credential:
     domain, owner, region = _target(index, settings)
     duration = _duration(settings)

@@ -83,6 +83,15 @@ def held_in(index: Index, settings: Settings) -> HeldIn | None:
     return HeldIn(found[0], None, username) if found else None
 
 
+def username_problem(username: str) -> str | None:
+    if username:
+        return None  # any goes with a PAT
+    return (
+        "Azure Artifacts needs a username (any with a PAT, 'VssSessionToken' with the "
+        "credential provider's token), not an empty one"
+    )
+
+
 def fetch(index: Index, settings: Settings) -> Credential:
     where = f"index {index.name!r}"
     username = settings.text("username") or DEFAULT_USERNAME

@@ -106,6 +106,11 @@ class Provider(Protocol):
         """Get a credential, or raise UvcredsError with one line that says what to do."""
         ...
 
+    def username_problem(self, username: str) -> str | None:
+        """Why this username, sent to the vendor's index, breaks its convention: one clause
+        that names only the vendor's own usernames, never the one given; or None."""
+        ...
+
 
 def named_variables(settings: Settings, *, default_username: str) -> HeldIn | None:
     """Where env and jfrog read their secret: the variables the settings name."""

@@ -84,3 +84,7 @@ def _expiry(value: object, where: str) -> float | None:
     if moment is not None:
         return moment
     raise UvcredsError(f"{where} printed an 'expires' that is neither a Unix time nor ISO 8601")
+
+
+def username_problem(username: str) -> str | None:
+    return None  # no convention: the index's own vendor (by its URL) may have one

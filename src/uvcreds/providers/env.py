@@ -26,3 +26,7 @@ def held_in(index: Index, settings: Settings) -> HeldIn | None:
 
 def fetch(index: Index, settings: Settings) -> Credential:
     return named_secret(index, settings, default_username="")
+
+
+def username_problem(username: str) -> str | None:
+    return None  # no convention: the index's own vendor (by its URL) may have one

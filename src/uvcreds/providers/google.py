@@ -57,6 +57,16 @@ def held_in(index: Index, settings: Settings) -> HeldIn | None:
     return None
 
 
+# Artifact Registry also takes a service account key with the other two.
+USERNAMES = frozenset({USERNAME, "_json_key", "_json_key_base64"})
+
+
+def username_problem(username: str) -> str | None:
+    if username in USERNAMES:
+        return None
+    return f"Artifact Registry takes the username {USERNAME!r} (or '_json_key' with a key)"
+
+
 def fetch(index: Index, settings: Settings) -> Credential:
     where = f"index {index.name!r}"
     credential = _from_application_default(where, settings)

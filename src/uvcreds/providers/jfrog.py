@@ -30,3 +30,12 @@ def held_in(index: Index, settings: Settings) -> HeldIn | None:
 
 def fetch(index: Index, settings: Settings) -> Credential:
     return named_secret(index, settings, default_username="")
+
+
+def username_problem(username: str) -> str | None:
+    if username == "__token__":  # PyPI's habit
+        return (
+            "JFrog answers the username '__token__' with 401: an access token goes with an "
+            "empty one"
+        )
+    return None

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         username: str  # the chosen index URL's own username, used when the credential has none
         key: str | None  # the token cache key, for a token the cache keeps
         held_in: HeldIn | None  # else the variables the secret is read from again
+        always: bool  # its index says authenticate = "always": uv asks a keyring, no username
 
     class Plan(TypedDict):
         version: int
@@ -58,7 +59,7 @@ def unchanged(recorded: Mapping[str, object], environ: Mapping[str, str]) -> boo
     return all(digest(environ.get(name)) == value for name, value in recorded.items())
 
 
-VERSION = 5  # 5: secret-free mode's plans kept apart, each variable with the URLs it covers
+VERSION = 6  # 6: each variable says whether uv asks the keyring for it without a username
 WHAT = "plans directory"
 
 
@@ -77,6 +78,8 @@ def variable(
     username: str,
     key: str | None,
     held_in: tuple[str, str | None, str] | None,
+    *,
+    always: bool = False,
 ) -> Variable:
     """One planned variable pair (see Variable); `held_in`: (password_env, username_env,
     username) of a secret read from the environment."""
@@ -90,6 +93,7 @@ def variable(
         "username": username,
         "key": key,
         "held_in": held,
+        "always": always,
     }
     return entry
 
@@ -256,6 +260,7 @@ def _valid_variable(entry: object) -> bool:
         and all(isinstance(u, str) for u in entry["urls"])
         and isinstance(entry.get("username"), str)
         and _optional_str(entry.get("key"))
+        and isinstance(entry.get("always"), bool)
     )
 
 

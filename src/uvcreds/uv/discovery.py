@@ -479,6 +479,7 @@ def _add_index(found: Discovery, index: Index, where: str) -> None:
             publish_url=index.publish_url,
             target=target,
             url_error=error,
+            authenticate=index.authenticate,
         )
     )
 
@@ -874,12 +875,14 @@ def _add_indexes(
         if _seen(found, str(path), name, role):
             continue  # the root's pyproject read as settings, then as a project file
         publish_url = entry.get("publish-url")
+        authenticate = entry.get("authenticate")
         index = Index(
             name=name,
             url=_resolve_url(entry["url"], path.parent),
             source=str(path),
             role=role,
             publish_url=publish_url if isinstance(publish_url, str) else None,
+            authenticate=authenticate if isinstance(authenticate, str) else "auto",
         )
         _add_index(found, index, where)
 

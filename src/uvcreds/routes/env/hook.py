@@ -52,7 +52,7 @@ def run_fast(command: Export | Hook, environ: Mapping[str, str]) -> int | None:
     found = planned_values(cwd, environ, locations, per_url=keyring)
     if found is None:
         return None
-    values, due, watched, variables = found
+    values, due, watched, variables, asked = found
     if isinstance(command, Export):
         if format_warnings(command.format, values):
             return None  # the full path prints them
@@ -70,6 +70,7 @@ def run_fast(command: Export | Hook, environ: Mapping[str, str]) -> int | None:
             problems=[],
             started_ns=started_ns,
             keyring=keyring,
+            asked=asked,
         )
     sys.stdout.buffer.write(out.encode("utf-8", "surrogateescape"))
     return 0
@@ -77,9 +78,10 @@ def run_fast(command: Export | Hook, environ: Mapping[str, str]) -> int | None:
 
 def planned_values(
     cwd: str, environ: Mapping[str, str], locations: Locations, *, per_url: bool = False
-) -> tuple[dict[str, str], float, list[str], list[str]] | None:
+) -> tuple[dict[str, str], float, list[str], list[str], bool] | None:
     """The variables for cwd, when the plan is valid and every value is at hand and not due;
-    with when the next token falls due, and the paths and variables to watch."""
+    with when the next token falls due, the paths and variables to watch, and whether uv
+    asks the keyring for an index without a username (authenticate = "always")."""
     document = plan.load(cwd, None, environ, locations, per_url=per_url)
     if document is None:
         return None
@@ -98,14 +100,16 @@ def planned_values(
         values[username_var], values[password_var] = username, password
         due = min(due, due_at)
     watched = [str(entry[0]) for entry in document["watch"]]
-    return values, due, watched, document["secret_env"]
+    asked = any(variable["always"] for variable in document["variables"])
+    return values, due, watched, document["secret_env"], asked
 
 
-def keyring_values(values: Mapping[str, str]) -> dict[str, str]:
+def keyring_values(values: Mapping[str, str], *, asked: bool) -> dict[str, str]:
     """What secret-free mode puts in the environment instead: each username (uv asks the
-    keyring only with one), and UV_KEYRING_PROVIDER; no password."""
+    keyring only with one, or with none for an index that says authenticate = "always":
+    `asked`), and UV_KEYRING_PROVIDER whenever uv asks the keyring at all; no password."""
     kept = {n: v for n, v in values.items() if n.endswith("_USERNAME") and v}
-    return {**kept, "UV_KEYRING_PROVIDER": "subprocess"} if kept else {}
+    return {**kept, "UV_KEYRING_PROVIDER": "subprocess"} if kept or asked else {}
 
 
 def shell_changes(
@@ -152,14 +156,16 @@ def respond(
     problems: Sequence[str],
     started_ns: int,
     keyring: bool,
+    asked: bool = False,
 ) -> tuple[str, list[str]]:
     """Shell code for the change from this shell's variables to `wanted`, and the problems
     not yet shown since the last change (so no prompt repeats them). `watch`: when the next
-    token falls due, the paths and the secret variables whose change means "run again"."""
+    token falls due, the paths and the secret variables whose change means "run again";
+    `asked`: see keyring_values."""
     due, watched, variables = watch
     state = read_state(environ)
     if keyring:
-        wanted = keyring_values(wanted)
+        wanted = keyring_values(wanted, asked=asked)
     private_bin = locations.keyring_dir if keyring and wanted else None
     previous: dict[str, str | None] = state.get("prev", {})  # type: ignore[assignment]
     changes, kept = shell_changes(wanted, environ, previous, private_bin)
