@@ -43,18 +43,6 @@ MAX_REDIRECTS = 5
 UV_404 = "a bad or expired token, which uv reports as 'package not found' (uv #11899)"
 NO_CREDENTIALS = "no credentials configured (it answered {status}; see `uvcreds doctor`)"
 
-VENDORS = {
-    "aws": "CodeArtifact",
-    "google": "Artifact Registry",
-    "azure": "Azure Artifacts",
-    "jfrog": "JFrog",
-}
-LOGINS = {
-    "aws": "your AWS login",
-    "google": "your Google login (application default credentials, else gcloud)",
-    "azure": "your Azure login (az, else the Azure Artifacts credential provider)",
-}
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -243,11 +231,8 @@ def credential_state(
         where = "the environment" if held.password_env in environ else "the project's .env"
         vendor = " (the vendor's own variable)" if credential.origin == VENDOR_VARIABLE else ""
         what = f"secret from {held.password_env}{vendor}, read from {where}"
-    elif chosen.provider == "command":
-        what = "printed by its command"
     else:
-        login = LOGINS.get(str(chosen.provider), f"your {chosen.provider} login")
-        what = f"token minted by {chosen.provider} with {login}"
+        what = PROVIDERS[str(chosen.provider)].MADE_BY
     if chosen.binding is not None:
         bound = "through your binding"
     elif chosen.team_file is not None:
@@ -478,11 +463,11 @@ def _with_credential(
             or _refused(decision, vendor)
         )
         return f"wrong credential ({answer.status} with it): {cause}", False, []
-    if answer.status == 404 and (
-        vendor in ("aws", "azure")
-        or _vendor_host(item) in ("aws", "azure")
-        or without.status in (401, 403)
-    ):
+    refuses_with_404 = any(
+        found is not None and PROVIDERS[found].NOT_FOUND_IS_REFUSED
+        for found in (vendor, _vendor_host(item))
+    )
+    if answer.status == 404 and (refuses_with_404 or without.status in (401, 403)):
         fix = shape or (
             f"check the secret in {decision.held_in.password_env}"
             if decision.held_in is not None
@@ -517,23 +502,22 @@ def _other(answer: Answer, how: str, item: Resolved) -> str:
 def vendor_of(chosen: Resolved) -> str | None:
     """Whose username convention applies: the provider's, else the URL's vendor (an env
     binding on a JFrog URL still needs JFrog's)."""
-    if chosen.provider in VENDORS:
+    if chosen.provider_module is not None and chosen.provider_module.VENDOR is not None:
         return chosen.provider
     return _vendor_host(chosen)
 
 
 def _vendor_host(item: Resolved) -> str | None:
     found = detect(item.index.target)
-    return found if found in VENDORS else None
+    return found if found is not None and PROVIDERS[found].VENDOR is not None else None
 
 
 def _where(decision: resolve.Decision) -> str:
     """Where the password was read from, for a fix."""
     if decision.held_in is not None:
         return decision.held_in.password_env
-    if decision.chosen is not None and decision.chosen.provider == "command":
-        return "what its command prints"
-    return "the token"
+    assert decision.chosen is not None and decision.chosen.provider_module is not None
+    return decision.chosen.provider_module.REFUSED
 
 
 def password_problem(password: str, where: str) -> str | None:
@@ -564,15 +548,12 @@ def username_problem(vendor: str | None, username: str, decision: resolve.Decisi
 def _refused(decision: resolve.Decision, vendor: str | None) -> str:
     assert decision.chosen is not None
     name = decision.chosen.index.name
-    kept = f" (the username follows {VENDORS[vendor]}'s convention)" if vendor else ""
+    kept = f" (the username follows {PROVIDERS[vendor].VENDOR}'s convention)" if vendor else ""
     if decision.held_in is not None:
         return (
             f"the index refused the secret in {decision.held_in.password_env}{kept}; check its "
             "value, and that it may read this index"
         )
-    if decision.chosen.provider == "command":
-        return f"the index refused what its command printed{kept}; check the command"
-    return (
-        f"the index refused the token{kept}; get a new one with `uvcreds refresh {name}`, and "
-        "check that your login may read this repository"
-    )
+    provider = decision.chosen.provider_module
+    assert provider is not None
+    return f"the index refused {provider.REFUSED}{kept}; {provider.RENEW.format(name=name)}"

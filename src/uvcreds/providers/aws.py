@@ -16,7 +16,7 @@ import re
 
 from uvcreds.errors import UvcredsError
 from uvcreds.model import Credential, Index
-from uvcreds.providers.base import HeldIn, Settings
+from uvcreds.providers.base import RENEW_TOKEN, HeldIn, Settings
 from uvcreds.urls import Url
 
 TYPE_CHECKING = False
@@ -39,6 +39,11 @@ IDENTITY_ENV: tuple[str, ...] = (
     "AWS_SHARED_CREDENTIALS_FILE",
 )
 SECRET_ENV: tuple[str, ...] = ()
+VENDOR: str | None = "CodeArtifact"
+MADE_BY = "token minted by aws with your AWS login"
+REFUSED = "the token"
+RENEW = RENEW_TOKEN
+NOT_FOUND_IS_REFUSED = True
 
 HOST = re.compile(
     r"^(?P<domain>[a-z][a-z0-9-]{0,48}[a-z0-9])-(?P<owner>\d{12})"

@@ -23,7 +23,7 @@ import time
 
 from uvcreds.errors import UvcredsError
 from uvcreds.model import USER_SECRET, VENDOR_VARIABLE, Credential, Index
-from uvcreds.providers.base import HeldIn, Settings, find_program, run_program
+from uvcreds.providers.base import RENEW_TOKEN, HeldIn, Settings, find_program, run_program
 from uvcreds.urls import Url
 
 TYPE_CHECKING = False
@@ -47,6 +47,13 @@ VS_PATH = re.compile(
 )
 DEFAULT_PAT_VARIABLES = ("SYSTEM_ACCESSTOKEN", "AZURE_DEVOPS_EXT_PAT")
 SECRET_ENV: tuple[str, ...] = DEFAULT_PAT_VARIABLES
+VENDOR: str | None = "Azure Artifacts"
+MADE_BY = (
+    "token minted by azure with your Azure login (az, else the Azure Artifacts credential provider)"
+)
+REFUSED = "the token"
+RENEW = RENEW_TOKEN
+NOT_FOUND_IS_REFUSED = True
 AZURE_DEVOPS_RESOURCE = "499b84ac-1321-427f-aa17-267ca6975798"
 CREDPROVIDER = "CredentialProvider.Microsoft"
 CREDPROVIDER_PATH_ENV = "ARTIFACTS_KEYRING_CREDENTIALPROVIDER_PATH"

@@ -75,6 +75,13 @@ def _read_dotenv(path: Path) -> dict[str, str | None]:
     return dict(dotenv_values(stream=io.StringIO(text), interpolate=False))
 
 
+# What to do when an index refuses a token a vendor minted.
+RENEW_TOKEN = (
+    "get a new one with `uvcreds refresh {name}`, and check that your login may read this "
+    "repository"
+)
+
+
 class Provider(Protocol):
     """A vendor, or a way of finding a secret. Modules implement this; see PROVIDERS."""
 
@@ -87,6 +94,15 @@ class Provider(Protocol):
     IDENTITY_ENV: tuple[str, ...]
     # Variables holding a secret it reads without settings naming them (SYSTEM_ACCESSTOKEN).
     SECRET_ENV: tuple[str, ...]
+    # What doctor says of it: the vendor's name (None: a way of finding a secret, no vendor);
+    # where a credential it gets comes from; what the index refused when it refuses one, and
+    # what to do then (`{name}`: the index); whether its indexes answer a bad or expired
+    # credential with 404 instead of 401 (uv reports that as "package not found", #11899).
+    VENDOR: str | None
+    MADE_BY: str
+    REFUSED: str
+    RENEW: str
+    NOT_FOUND_IS_REFUSED: bool
 
     def matches(self, url: Url) -> bool:
         """True when the URL is unmistakably this vendor's (anchored host or path pattern)."""

@@ -19,6 +19,11 @@ KEYS = frozenset({"command", "username"})
 SENSITIVE = frozenset({"command"})
 IDENTITY_ENV: tuple[str, ...] = ()
 SECRET_ENV: tuple[str, ...] = ()
+VENDOR: str | None = None
+MADE_BY = "printed by its command"
+REFUSED = "what its command printed"
+RENEW = "check the command"
+NOT_FOUND_IS_REFUSED = False
 
 
 def matches(url: Url) -> bool:

@@ -10,6 +10,11 @@ KEYS = frozenset({"username", "username-env", "password-env"})
 SENSITIVE = frozenset({"username-env", "password-env"})
 IDENTITY_ENV: tuple[str, ...] = ()
 SECRET_ENV: tuple[str, ...] = ()
+VENDOR: str | None = None
+MADE_BY = "the secret its settings name"
+REFUSED = "the secret"
+RENEW = "check the secret"
+NOT_FOUND_IS_REFUSED = False
 
 
 def matches(url: Url) -> bool:

@@ -16,7 +16,14 @@ import time
 
 from uvcreds.errors import UvcredsError
 from uvcreds.model import Credential, Index
-from uvcreds.providers.base import HeldIn, Settings, find_program, iso_timestamp, run_program
+from uvcreds.providers.base import (
+    RENEW_TOKEN,
+    HeldIn,
+    Settings,
+    find_program,
+    iso_timestamp,
+    run_program,
+)
 from uvcreds.urls import Url
 
 TYPE_CHECKING = False
@@ -34,6 +41,13 @@ IDENTITY_ENV: tuple[str, ...] = (
     "GCE_METADATA_HOST",
 )
 SECRET_ENV: tuple[str, ...] = ()
+VENDOR: str | None = "Artifact Registry"
+MADE_BY = (
+    "token minted by google with your Google login (application default credentials, else gcloud)"
+)
+REFUSED = "the token"
+RENEW = RENEW_TOKEN
+NOT_FOUND_IS_REFUSED = False
 
 HOST = re.compile(r"^[a-z0-9-]+-python\.pkg\.dev$")
 USERNAME = "oauth2accesstoken"
