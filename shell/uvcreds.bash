@@ -47,7 +47,7 @@ __uvcreds_hook() {
       __uvcreds_off=1
       return $status
     fi
-    out=$(@UVCREDS_EXE@ hook bash ${__uvcreds_keyring:+--keyring})
+    out=$(@UVCREDS_EXE@ hook bash ${__uvcreds_keyring:+--keyring} ${__uvcreds_store:+--store})
     int_trap=$(trap -p SIGINT)
     trap -- '' SIGINT  # Ctrl-C must not leave the variables half set
     eval "$out"

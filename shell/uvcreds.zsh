@@ -52,7 +52,7 @@ __uvcreds_hook() {
       return
     fi
     local out f
-    out=$(@UVCREDS_EXE@ hook zsh ${__uvcreds_keyring:+--keyring})
+    out=$(@UVCREDS_EXE@ hook zsh ${__uvcreds_keyring:+--keyring} ${__uvcreds_store:+--store})
     trap '' INT  # Ctrl-C must not leave the variables half set
     eval "$out"
     typeset -ga __uvcreds_had=()

@@ -34,6 +34,13 @@ def _main() -> int:
         status = None  # the full path will meet the same problem and say it properly
     if status is not None:
         return status
+    if len(sys.argv) == 4 and sys.argv[1] == "hook" and sys.argv[3] == "--store":
+        from uvcreds.shells import SHELLS
+
+        if sys.argv[2] in SHELLS:  # the store route's hook: no click either
+            from uvcreds.commands import run_store_hook
+
+            return run_store_hook(sys.argv[2])
     plain = fast_command(sys.argv[1:])
     if plain is not None or sys.argv[1:2] in (["exec"], ["refresh"]):
         _defer_to_a_fetch(os.environ)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from uvcreds.config import Problem, discover
 from uvcreds.errors import UvcredsError, printable
 from uvcreds.formats import FORMATS
 from uvcreds.paths import Locations
+from uvcreds.routes import store as store_route
 from uvcreds.shells import SHELLS
 
 _warn = commands.warn
@@ -56,6 +58,11 @@ _keyring_option = click.option(
     "--keyring",
     is_flag=True,
     help="Secret-free: usernames and uvcreds as uv's keyring, no password in the environment.",
+)
+_store_option = click.option(
+    "--store",
+    is_flag=True,
+    help="Keep uv's own credential store (uv auth, uv 0.8.15+) fresh; no variable is set.",
 )
 _script_option = click.option(
     "--script",
@@ -104,21 +111,31 @@ def export(format_name: str, publish: str | None, script: Path | None) -> None:
 @click.argument("shell", type=click.Choice(sorted(SHELLS)))
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 @_keyring_option
-def hook_command(shell: str, publish: str | None, keyring: bool) -> None:
+@_store_option
+def hook_command(shell: str, publish: str | None, keyring: bool, store: bool) -> None:
     """For the shell snippets: what changes in this shell.
 
     Prints only the change against what this shell has: exports for the project here,
-    unsets or restores of what it set before. Always exits 0; a problem is said once.
+    unsets or restores of what it set before (with --store: renews uv's store entries and
+    sets no variable). Always exits 0; a problem is said once.
     """
-    _out(commands.hook_change(shell, publish, os.environ, _warn, keyring=keyring))
+    _one_route(keyring, store)
+    _out(commands.hook_change(shell, publish, os.environ, _warn, keyring=keyring, store=store))
+
+
+def _one_route(keyring: bool, store: bool) -> None:
+    if keyring and store:
+        raise click.UsageError("--keyring and --store are two routes; choose one")
 
 
 @cli.command()
 @click.argument("shell", type=click.Choice(sorted(SHELLS)))
 @_keyring_option
-def init(shell: str, keyring: bool) -> None:
+@_store_option
+def init(shell: str, keyring: bool, store: bool) -> None:
     """Print the snippet to eval in the shell's rc file."""
-    _out(SHELLS[shell].hook(_executable(), keyring=keyring))
+    _one_route(keyring, store)
+    _out(SHELLS[shell].hook(_executable(), keyring=keyring, store=store))
 
 
 def _executable() -> str:
@@ -157,6 +174,7 @@ def status(as_json: bool, script: Path | None) -> None:
             f"  provider:   {row['provider'] or 'none (no credentials needed)'}\n"
             f"  variables:  {shown['username_var']} {shown['password_var']}\n"
             f"  token:      {shown['token']}\n"
+            f"  uv's store: {shown['uv_store']}\n"
             f"  settings:   {shown['settings']} ({shown['trust']})\n"
             + (f"  problem:    {shown['problem']}\n" if row["problem"] else "")
         )
@@ -175,6 +193,7 @@ def _status_rows(script: Path | None) -> tuple[list[dict[str, object]], list[Pro
     except UvcredsError as exc:
         tokens, problems = {}, [*problems, Problem(str(exc))]
     rows: list[dict[str, object]] = []
+    held = store_route.describer(os.environ, locations)
     for decision in result.decisions:
         token, expires = resolve.token_state(decision, tokens)
         for item in decision.indexes:
@@ -195,6 +214,7 @@ def _status_rows(script: Path | None) -> tuple[list[dict[str, object]], list[Pro
                     if item.provider is None
                     else f"shares {decision.password_var}",
                     "expires_at": expires if item is decision.chosen else None,
+                    "uv_store": held(item.index.target),
                     "problem": item.problem or decision.problem,
                 }
             )
@@ -210,7 +230,8 @@ def refresh(names: Sequence[str], due: bool, script: Path | None) -> None:
     mode = resolve.DUE if due else resolve.FORCE
     result = _collect(script, refresh=mode, names=set(names) if names else None)
     _check_names(result, names)
-    for message in result.messages():
+    renewed = store_route.keep(result, os.environ, Locations(os.environ), only_own=True)
+    for message in [*result.messages(), *renewed]:
         _warn(message)
     if not result.ok:
         sys.exit(1)
@@ -224,12 +245,22 @@ def refresh(names: Sequence[str], due: bool, script: Path | None) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Forget every cached token.")
 def logout(names: Sequence[str], everything: bool) -> None:
-    """Forget cached tokens (this project's, or NAMEs, or --all)."""
+    """Forget cached tokens (this project's, or NAMEs, or --all).
+
+    Also removes the entries uvcreds wrote into uv's credential store for them, and never
+    one it did not write."""
     locations = Locations(os.environ)
     keys = None
+    services = None
     if not everything:
         result, _ = resolve.plan_decisions(Path.cwd(), os.environ, locations)
         _check_names(result, names)
+        chosen = [
+            d
+            for d in result.decisions
+            if not names or any(r.index.name in names for r in d.indexes)
+        ]
+        services = store_route.services_of(dataclasses.replace(result, decisions=chosen))
         keys = {
             resolve.cache_key(d.chosen)
             for d in result.decisions
@@ -240,6 +271,11 @@ def logout(names: Sequence[str], everything: bool) -> None:
         }
     forgotten = cache.forget(locations.cache_dir, keys)
     _warn(f"forgot {_tokens_of(forgotten)}" if forgotten else "no cached token to forget")
+    removed, messages = store_route.logout(os.environ, locations, services)
+    for message in messages:
+        _warn(message)
+    if removed:
+        _warn(f"removed uvcreds' entries from uv's credential store: {', '.join(removed)}")
 
 
 def _tokens_of(names: Sequence[str]) -> str:
@@ -279,16 +315,28 @@ def _project(directory: Path | None) -> Any:
 @cli.command("exec", context_settings={"ignore_unknown_options": True})
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 @_keyring_option
+@_store_option
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> None:
+def exec_command(publish: str | None, keyring: bool, store: bool, command: Sequence[str]) -> None:
     """Run COMMAND with the credentials; exit as it does.
 
     The credentials go into COMMAND's environment (with --keyring: only the usernames and
     uvcreds as uv's keyring). A PEP 723 script in `uv run SCRIPT.py` or `uv lock --script
-    SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found.
+    SCRIPT` counts. Exits with COMMAND's status, 127 when it cannot be found. With --store
+    uv's own credential store is renewed first and COMMAND gets no credential variable.
     """
-    result = _collect(execute.script_of(command), per_url=keyring, publish=publish)
-    values = {**result.variables(), **result.publish}
+    _one_route(keyring, store)
+    if store:
+        if publish:
+            raise click.UsageError(
+                "--publish is for the environment route; with --store, uv publish finds "
+                "the entry for its publish URL itself"
+            )
+        result = _store_collect(command)
+        values: dict[str, str] = {}
+    else:
+        result = _collect(execute.script_of(command), per_url=keyring, publish=publish)
+        values = {**result.variables(), **result.publish}
     if keyring:
         values = _keyring_environment(values)
     for message in result.messages():
@@ -308,6 +356,18 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
             "`uvcreds doctor` says why"
         )
     sys.exit(execute.die_like(status))
+
+
+def _store_collect(command: Sequence[str]) -> resolve.Result:
+    """exec --store: the pipeline, due tokens renewed now, and uv's store brought up to date
+    (with the uv that COMMAND is, when it is uv)."""
+    environ, locations = os.environ, Locations(os.environ)
+    result = commands.collect_for_store(
+        Path.cwd(), environ, locations, _warn, _warn, script=execute.script_of(command)
+    )
+    for message in store_route.keep(result, environ, locations, command):
+        _warn(message)
+    return result
 
 
 def _keyring_environment(values: dict[str, str]) -> dict[str, str]:

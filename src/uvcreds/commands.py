@@ -19,6 +19,7 @@ from uvcreds.errors import UvcredsError, printable
 from uvcreds.formats import render as render_format
 from uvcreds.formats import warnings as format_warnings
 from uvcreds.paths import Locations
+from uvcreds.routes import store as store_route
 from uvcreds.shells import SHELLS
 
 Warn = Callable[[str], None]
@@ -63,24 +64,31 @@ def hook_change(
     warn: Warn,
     *,
     keyring: bool = False,
+    store: bool = False,
 ) -> str:
-    """The change against what this shell has; never fails: a problem is said once."""
+    """The change against what this shell has; never fails: a problem is said once.
+    `store`: uv's credential store is kept fresh instead, and the shell gets no variable."""
     started_ns = time.time_ns()
     cwd = str(Path.cwd())
     locations = Locations(environ)
     said: list[str] = []  # problems met on the way: said once, with the others
     try:
-        result = resolve.collect(
-            Path(cwd),
-            environ,
-            locations,
-            per_url=keyring,
-            publish=publish,
-            warn=said.append,
-            progress=warn,
-        )
-        # in secret-free mode respond keeps only the usernames
-        values = {**result.variables(), **result.publish}
+        if store:
+            result = collect_for_store(Path(cwd), environ, locations, said.append, warn)
+            values: dict[str, str] = {}
+            said += store_route.keep(result, environ, locations)
+        else:
+            result = resolve.collect(
+                Path(cwd),
+                environ,
+                locations,
+                per_url=keyring,
+                publish=publish,
+                warn=said.append,
+                progress=warn,
+            )
+            # in secret-free mode respond keeps only the usernames
+            values = {**result.variables(), **result.publish}
         if keyring:
             answers.install_program(locations)
         problems = [*said, *result.messages()]
@@ -102,6 +110,41 @@ def hook_change(
         warn(message)
     plan.prune(locations)
     return out
+
+
+def collect_for_store(
+    cwd: Path,
+    environ: Mapping[str, str],
+    locations: Locations,
+    warn: Warn,
+    progress: Warn,
+    *,
+    script: Path | None = None,
+) -> resolve.Result:
+    """The pipeline for the store route: per URL (uv picks the entry by the URL it calls,
+    so a shared variable name blocks nothing), and a token that is due is renewed now
+    rather than in the background, so the entry is fresh before the command runs."""
+    result = resolve.collect(
+        cwd, environ, locations, script=script, per_url=True, warn=warn, progress=progress
+    )
+    if result.due_at <= time.time():
+        result = resolve.collect(
+            cwd,
+            environ,
+            locations,
+            script=script,
+            per_url=True,
+            refresh=resolve.DUE,
+            warn=warn,
+            progress=progress,
+        )
+    return result
+
+
+def run_store_hook(shell: str) -> int:
+    """__main__'s path for `hook SHELL --store`, without click."""
+    write(hook_change(shell, None, os.environ, warn, store=True))
+    return 0
 
 
 def run_plain(command: tuple[str, str, bool]) -> int:

@@ -1,0 +1,69 @@
+"""The store route: uvcreds keeps entries fresh in uv's own credential store (`uv auth`),
+uv picks one by the URL it calls, and no password is ever in the environment.
+
+`uvstore` is uv's side (its file, its command line), `records` what uvcreds wrote,
+`keeper` the route itself: from the pipeline's result to the entries, and back for status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from uvcreds import resolve
+from uvcreds.errors import UvcredsError
+from uvcreds.paths import Locations
+from uvcreds.routes.store import keeper, records, uvstore
+
+
+def keep(
+    result: resolve.Result,
+    environ: Mapping[str, str],
+    locations: Locations,
+    command: Sequence[str] = (),
+    *,
+    only_own: bool = False,
+) -> list[str]:
+    """Bring uv's store up to date with `result`; the lines to say (never a secret).
+    `only_own` (refresh): renew uvcreds' entries there, add none."""
+    wants, problems = keeper.wanted(result)
+    if only_own:
+        if not records.load(locations.data_dir)[0]:
+            return []  # the store route is not in use
+        problems = []
+    try:
+        uv = uvstore.find_uv(environ, command)
+        outcome = keeper.keep(wants, environ, locations, uv, only_own=only_own)
+    except (UvcredsError, OSError) as exc:
+        return [*problems, str(exc)]
+    return [*problems, *outcome.messages]
+
+
+def logout(
+    environ: Mapping[str, str], locations: Locations, services: set[str] | None
+) -> tuple[list[str], list[str]]:
+    """Remove uvcreds' own entries (for `services`, or all): (removed, lines to say)."""
+    if not records.load(locations.data_dir)[0]:
+        return [], []
+    uv = uvstore.find_uv(environ)
+    outcome = keeper.remove_own(environ, locations, uv, services)
+    return outcome.removed, outcome.messages
+
+
+def services_of(result: resolve.Result) -> set[str]:
+    """The service keys of the entries `result`'s credentials would have (for logout NAME)."""
+    found: set[str] = set()
+    for decision in result.decisions:
+        chosen = decision.chosen
+        if chosen is None or chosen.provider_module is None or decision.problem is not None:
+            continue
+        prefix = keeper.prefix_for(chosen, decision.credential)
+        if prefix is not None:
+            found.add(uvstore.service_key(prefix))
+    return found
+
+
+def describer(environ: Mapping[str, str], locations: Locations) -> keeper.Describe:
+    """For status and doctor: a function from an index URL to what uv's store holds for it."""
+    entries, _ = uvstore.read(uvstore.store_file(environ))
+    own, _ = records.load(locations.data_dir)
+    return lambda target: keeper.describe(target, entries, own)
