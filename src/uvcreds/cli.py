@@ -450,6 +450,7 @@ def _doctor_text(row: Any) -> str:
         f"  trust:       {row.trust}",
         f"  credential:  {shown(row.credential)}",
         f"  this shell:  {shell}",
+        f"  uv's store:  {shown(row.uv_store)}",
         f"  probe:       {shown(row.probe_text())}",
         f"  diagnosis:   {shown(row.diagnosis)}",
         *(f"  note:        {shown(note)}" for note in row.notes),
