@@ -7,7 +7,10 @@ password-protected index of its own (a realm each), by three routes taking turns
 - the store route: nothing in the environment, uv's own credential store (a temporary
   `UV_CREDENTIALS_DIR`) holding the entries `uvcreds exec --store` wrote;
 - the same store with each index's username exported (`UV_INDEX_<NAME>_USERNAME` only),
-  to see whether uv then looks the password up before its first request.
+  to see whether uv then looks the password up before its first request (it does not:
+  uv's middleware tries a URL it has only a username for without a password first);
+- the same store with `authenticate = "always"` on each index in the project, which makes
+  uv look in its store before the first request (a setting of the project's, not uvcreds').
 uv reads its store only after a request without credentials is refused (unless the index
 says `authenticate = "always"`), so each route's requests at the indexes are counted (and
 how many were refused), and everything runs again with 20 ms added to every answer, where
@@ -94,8 +97,14 @@ def store_against_static(
     names = [chr(ord("a") + i) for i in range(count)]
     indexes = [(f"idx-{n}", s.url + "simple/") for n, s in zip(names, servers)]
     static_dir, store_dir = root / f"static-{count}", root / f"store-{count}"
-    for project in (static_dir, store_dir):
+    always_dir = root / f"store-always-{count}"
+    for project in (static_dir, store_dir, always_dir):
         write_pyproject(project, indexes)
+    pyproject = always_dir / "pyproject.toml"
+    text = pyproject.read_text()
+    for _, url in indexes:
+        text = text.replace(f'url = "{url}"', f'url = "{url}"\nauthenticate = "always"')
+    pyproject.write_text(text)
     config = "".join(
         f'[[credential]]\nurl = "{s.url}"\nprovider = "aws"\ndomain = "{DOMAIN}"\n'
         f'domain-owner = "{OWNER}"\nregion = "{REGION}"\n\n'
@@ -111,6 +120,7 @@ def store_against_static(
         "static UV_INDEX_*": (static, static_dir),
         "store": (store, store_dir),
         "store, usernames set": ({**store, **usernames}, store_dir),
+        'store, "always"': (store, always_dir),
     }
     requests = {
         name: count_requests(uv_bin, servers, env, cwd) for name, (env, cwd) in routes.items()

@@ -76,7 +76,9 @@ def hook_change(
         if store:
             result = collect_for_store(Path(cwd), environ, locations, said.append, warn)
             values: dict[str, str] = {}
-            said += store_route.keep(result, environ, locations)
+            kept, check_at = store_route.keep_until(result, environ, locations)
+            said += kept
+            result.due_at = min(result.due_at, check_at)
         else:
             result = resolve.collect(
                 Path(cwd),

@@ -333,6 +333,6 @@ def test_a_uv_without_uv_auth_gets_one_line_naming_the_version(
     done = uvcreds(env, proj, "exec", "--store", "--", "true")
     said = [line for line in done.stderr.splitlines() if "uv auth" in line]
     assert said == [
-        "uvcreds: index 'corp': uv 0.8.0 has no `uv auth`; the store route needs uv 0.8.15 or "
+        "uvcreds: uv 0.8.0 has no `uv auth`; the store route needs uv 0.8.15 or "
         "later (or use the environment route: `uvcreds init SHELL` without --store)"
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from uvcreds import resolve
+from uvcreds import cache, resolve
 from uvcreds.errors import UvcredsError
 from uvcreds.paths import Locations
 from uvcreds.routes.store import keeper, records, uvstore
@@ -25,17 +25,30 @@ def keep(
 ) -> list[str]:
     """Bring uv's store up to date with `result`; the lines to say (never a secret).
     `only_own` (refresh): renew uvcreds' entries there, add none."""
+    return keep_until(result, environ, locations, command, only_own=only_own)[0]
+
+
+def keep_until(
+    result: resolve.Result,
+    environ: Mapping[str, str],
+    locations: Locations,
+    command: Sequence[str] = (),
+    *,
+    only_own: bool = False,
+) -> tuple[list[str], float]:
+    """keep, and when to look again: an entry of uvcreds' left in the store (another
+    project's) is removed once its token is under a minute from expiring."""
     wants, problems = keeper.wanted(result)
     if only_own:
         if not records.load(locations.data_dir)[0]:
-            return []  # the store route is not in use
+            return [], cache.NEVER  # the store route is not in use
         problems = []
     try:
         uv = uvstore.find_uv(environ, command)
         outcome = keeper.keep(wants, environ, locations, uv, only_own=only_own)
     except (UvcredsError, OSError) as exc:
-        return [*problems, str(exc)]
-    return [*problems, *outcome.messages]
+        return [*problems, str(exc)], cache.NEVER
+    return [*problems, *outcome.messages], outcome.check_at
 
 
 def logout(

@@ -97,6 +97,7 @@ class Outcome:
     written: list[str]
     removed: list[str]
     messages: list[str]
+    check_at: float = cache.NEVER  # when an entry of uvcreds' left here falls under a minute
 
 
 def keep(
@@ -143,6 +144,8 @@ def keep(
                     f"removed its entry for {record.service} from uv's store"
                 )
         records.save(locations.data_dir, [*elsewhere, *own.values()])
+        ends = [r.expires_at - cache.EXPORT_MARGIN for r in own.values() if r.expires_at]
+        outcome.check_at = min([cache.NEVER, *ends])
     return outcome
 
 
@@ -202,6 +205,8 @@ def _write(
             del own[other]
     try:
         uvstore.login(uv, want.service, want.username, want.password, environ)
+    except uvstore.NoAuth:
+        raise  # one line for all: the caller says it
     except UvcredsError as exc:
         return f"index {want.index!r}: {exc}"
     own[key] = records.Record(

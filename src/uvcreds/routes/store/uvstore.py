@@ -31,6 +31,10 @@ STORE_FILE = "credentials.toml"
 NEEDED = "0.8.15"  # the first uv with `uv auth`
 
 
+class NoAuth(UvcredsError):
+    """This uv has no `uv auth`: nothing can be written, for any index."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One entry of uv's store, as uvcreds needs it: never the secret, only its digest."""
@@ -175,7 +179,7 @@ def _run(uv: str, args: list[str], secret: str | None, environ: Mapping[str, str
         return
     said = done.stderr.decode("utf-8", "replace")
     if "auth" in said and ("unrecognized subcommand" in said or "invalid value" in said):
-        raise UvcredsError(
+        raise NoAuth(
             f"{_version(uv, environ)} has no `uv auth`; the store route needs uv {NEEDED} or later "
             "(or use the environment route: `uvcreds init SHELL` without --store)"
         )
