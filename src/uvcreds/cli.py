@@ -333,7 +333,7 @@ def exec_command(publish: str | None, keyring: bool, store: bool, command: Seque
                 "the entry for its publish URL itself"
             )
         result = _store_collect(command)
-        values: dict[str, str] = {}
+        values: dict[str, str] = store_route.publish_username(result, os.environ, command)
     else:
         result = _collect(execute.script_of(command), per_url=keyring, publish=publish)
         values = {**result.variables(), **result.publish}

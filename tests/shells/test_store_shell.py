@@ -7,14 +7,16 @@ bash's PS0 and DEBUG trap, zsh's preexec, fish's fish_preexec).
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.bin import FakeBinDir
 from tests.fakes.codeartifact import CodeArtifactFake
-from tests.fakes.index import FakeIndex
+from tests.fakes.index import FakeIndex, build_wheel
 from tests.helpers import uv_bin, write_project, write_user_config
 from tests.shells.driver import SHELLS, Session, make_env, write_logging_uvcreds
 
@@ -27,6 +29,11 @@ FIRST = "first-minted.tok/+=1"
 SECOND = "second-minted.tok/+=2"
 # Due 5 s after it is minted: the refresh starts max(300 s, a quarter) before expiry.
 LIFETIME = 305
+# Run by uv as its child: exits 3 when a password variable or the secret is there.
+CHILD_CHECK = (
+    "import os, sys; sys.exit(3 if any(n.endswith('_PASSWORD') or {secret!r} in v "
+    "for n, v in os.environ.items()) else 0)"
+)
 
 
 def stored_passwords(env: dict[str, str]) -> list[str]:
@@ -51,7 +58,11 @@ def test_a_store_shell_authenticates_uv_and_renews_a_token_before_the_next_comma
         'domain-owner = "111122223333"\nregion = "eu-west-1"\n',
     )
     project = tmp_path / "proj"
-    write_project(project, [("corp", index.simple_url)])
+    write_project(project, [("corp", index.simple_url)], publish_urls=True)
+    build_wheel(project / "dist", "consumer", "0.0.1")
+    fakes = FakeBinDir(tmp_path / "fakebin")
+    keyring = fakes.keyring()  # logs any call: uv must never run a keyring here
+    env = fakes.env(env)
     exe = write_logging_uvcreds(tmp_path / "bin dir")
     with Session(shell, exe, env, project, tmp_path / "strace.log", init_flags=" --store") as sh:
         assert stored_passwords(env) == [FIRST]
@@ -59,6 +70,16 @@ def test_a_store_shell_authenticates_uv_and_renews_a_token_before_the_next_comma
         assert shown == dict.fromkeys(shown)  # nothing exported
         assert sh.run("rm -f uv.lock; uv lock --no-cache").status == 0
         assert ("aws", FIRST, 200) in {(r.username, r.password, r.status) for r in index.requests}
+        assert sh.run("uv sync --no-cache").status == 0
+        uvx = f"uvx --no-cache --index {index.simple_url} --from tinypkg python -c pass"
+        assert sh.run(uvx).status == 0
+        # In a terminal uv publish asks for a username first; exec --store gives it one.
+        publish = "uv publish --no-cache --trusted-publishing never --index corp dist/*.whl"
+        assert sh.run(f"{shlex.quote(str(exe))} exec --store -- {publish}").status == 0
+        assert any(r.method == "POST" and r.password == FIRST for r in index.requests)
+        check = shlex.quote(CHILD_CHECK.format(secret=FIRST))
+        assert sh.run(f"uv run --no-cache python -c {check}").status == 0
+        assert keyring.calls() == []
 
         codeartifact.token = SECOND
         index.creds = {"aws": SECOND}  # only the renewed token is good now

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from uvcreds import cache, resolve
+from uvcreds import cache, resolve, urls
 from uvcreds.errors import UvcredsError
 from uvcreds.paths import Locations
 from uvcreds.routes.store import keeper, records, uvstore
@@ -80,3 +80,40 @@ def describer(environ: Mapping[str, str], locations: Locations) -> keeper.Descri
     entries, _ = uvstore.read(uvstore.store_file(environ))
     own, _ = records.load(locations.data_dir)
     return lambda target: keeper.describe(target, entries, own)
+
+
+def publish_username(
+    result: resolve.Result, environ: Mapping[str, str], command: Sequence[str]
+) -> dict[str, str]:
+    """`UV_PUBLISH_USERNAME` for `uv publish` when uv's store has exactly one entry for its
+    publish URL: in a terminal uv publish asks for a username before it looks in its store,
+    and with one it looks there first. A username only; the password stays in the store."""
+    if "UV_PUBLISH_USERNAME" in environ or "publish" not in command[1:]:
+        return {}
+    target = _publish_target(result, environ, list(command[command.index("publish") + 1 :]))
+    if target is None:
+        return {}
+    entries, _ = uvstore.read(uvstore.store_file(environ))
+    found = uvstore.lookup(entries, target)
+    return {"UV_PUBLISH_USERNAME": found[0].username} if len(found) == 1 else {}
+
+
+def _publish_target(
+    result: resolve.Result, environ: Mapping[str, str], arguments: list[str]
+) -> urls.Url | None:
+    """The URL `uv publish ARGUMENTS` uploads to, as far as its own options say."""
+    url, name = environ.get("UV_PUBLISH_URL"), environ.get("UV_PUBLISH_INDEX")
+    for position, argument in enumerate(arguments):
+        value = arguments[position + 1] if position + 1 < len(arguments) else None
+        if argument in ("--publish-url", "--index") and value is not None:
+            url, name = (value, name) if argument == "--publish-url" else (url, value)
+        elif argument.startswith(("--publish-url=", "--index=")):
+            key, _, given = argument.partition("=")
+            url, name = (given, name) if key == "--publish-url" else (url, given)
+    if url is None and name is not None:
+        index = result.discovery.settings_index(name)
+        url = index.publish_url if index is not None else None
+    try:
+        return urls.parse_publish(url) if url else None
+    except urls.UrlError:
+        return None
