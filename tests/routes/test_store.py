@@ -336,3 +336,36 @@ def test_a_uv_without_uv_auth_gets_one_line_naming_the_version(
         "uvcreds: uv 0.8.0 has no `uv auth`; the store route needs uv 0.8.15 or "
         "later (or use the environment route: `uvcreds init SHELL` without --store)"
     ]
+
+
+@pytest.mark.parametrize("which", ["uv's store", "uvcreds' records"])
+def test_a_file_of_any_bytes_is_said_once_and_nothing_of_the_users_is_changed(
+    which: str, tmp_path: Path, env: dict[str, str], bound: FakeIndex
+) -> None:
+    bind_aws(env, bound.simple_url)
+    proj = project(tmp_path / "proj", bound.simple_url)
+    store = Path(env["UV_CREDENTIALS_DIR"], "credentials.toml")
+    records = Path(env["XDG_DATA_HOME"], "uvcreds", "uv-store-entries.json")
+    garbage = b"\xff\x00[[credential]\nservice = 1\n"
+    if which == "uv's store":
+        store.parent.mkdir(parents=True)
+        store.write_bytes(garbage)
+    else:
+        user_login(env, bound.simple_url, USER, SECRET)  # theirs, to be left alone
+        records.parent.mkdir(parents=True, mode=0o700)
+        records.write_bytes(garbage)
+        records.chmod(0o600)
+    before = store.read_bytes()
+    done = exec_store(env, proj, "true")
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert (
+        len(
+            [
+                line
+                for line in done.stderr.splitlines()
+                if "ignored" in line or "left as it is" in line
+            ]
+        )
+        == 1
+    )
+    assert store.read_bytes() == before

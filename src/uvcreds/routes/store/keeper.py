@@ -116,10 +116,10 @@ def keep(
     with records.locked(locations.data_dir):
         kept, warning = records.load(locations.data_dir)
         entries, unreadable = uvstore.read(path)
-        said = [m for m in (warning, unreadable) if m]
-        if said:
-            outcome.messages += said
+        outcome.messages += [m for m in (warning, unreadable) if m]
+        if unreadable:
             return outcome  # what is the user's cannot be told apart: change nothing
+        # Unusable records: every entry there counts as the user's, never changed.
         elsewhere = [r for r in kept if r.store != path]
         own = _own(kept, entries, path)
         renewed: set[tuple[str, str]] = set()
