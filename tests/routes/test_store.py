@@ -245,6 +245,14 @@ def test_the_users_own_entries_are_never_changed_and_only_uvcreds_own_are_remove
     assert len(entries) == 2 and theirs[0] in entries
     assert stat.S_IMODE(Path(env["UV_CREDENTIALS_DIR"], "credentials.toml").stat().st_mode) == 0o600
 
+    elsewhere = project(tmp_path / "elsewhere", other.simple_url, name="theirs")
+    assert uvcreds(env, elsewhere, "logout").returncode == 0  # not this project's entry
+    assert len(store_entries(env)) == 2
+    done = uvcreds(env, proj, "logout")
+    assert done.returncode == 0 and "removed uvcreds' entries" in done.stderr
+    assert store_entries(env) == theirs
+
+    assert exec_store(env, proj, "uv", "lock", "--no-cache").returncode == 0
     done = uvcreds(env, proj, "logout", "--all")
     assert done.returncode == 0 and "removed uvcreds' entries" in done.stderr
     assert store_entries(env) == theirs
