@@ -136,7 +136,13 @@ def keep(
         for key, record in list(own.items()):
             expires = record.expires_at
             if key not in renewed and expires is not None and expires - now < cache.EXPORT_MARGIN:
-                uvstore.logout(uv, record.service, record.username, environ)
+                try:
+                    uvstore.logout(uv, record.service, record.username, environ)
+                except uvstore.NoAuth:
+                    raise
+                except UvcredsError as exc:  # kept, and tried again at the next run
+                    outcome.messages.append(f"index {record.index!r}: {exc}")
+                    continue
                 del own[key]
                 outcome.removed.append(record.service)
                 outcome.messages.append(
@@ -199,11 +205,11 @@ def _write(
     if record is not None and record.digest == digest:
         own[key] = replace(record, expires_at=want.expires_at, index=want.index)
         return None
-    for other, mine in list(own.items()):  # another username of ours there: uv would send none
-        if other[0] == service and other[1] != want.username:
-            uvstore.logout(uv, mine.service, mine.username, environ)
-            del own[other]
     try:
+        for other, mine in list(own.items()):  # another username of ours there: a tie
+            if other[0] == service and other[1] != want.username:
+                uvstore.logout(uv, mine.service, mine.username, environ)
+                del own[other]
         uvstore.login(uv, want.service, want.username, want.password, environ)
     except uvstore.NoAuth:
         raise  # one line for all: the caller says it
