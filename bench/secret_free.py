@@ -76,6 +76,7 @@ class StaticIndex:
     tls: tuple[Path, Path] | None = None
     host: str = "127.0.0.1"
     statuses: list[int] = field(default_factory=list)
+    delay: float = 0.0  # seconds added to every answer (a distant index)
 
     def __post_init__(self) -> None:
         index = self
@@ -91,6 +92,8 @@ class StaticIndex:
                 self.wfile.write(body)
 
             def do_HEAD(self) -> bytes:
+                if index.delay:
+                    time.sleep(index.delay)
                 status, body, kind = index.answer(self.path, self.headers.get("Authorization"))
                 index.statuses.append(status)
                 self.send_response(status)

@@ -1,8 +1,9 @@
 # uvcreds for bash 4.2+: put `eval "$(uvcreds init bash)"` at the end of ~/.bashrc.
 #
-# Before each prompt, `uvcreds hook bash` runs only when something changed since it last
-# ran; the variables it leaves (__uvcreds_dir, _stamp, _due, _watch, _vars) say what would
-# be a change. A prompt where nothing changed costs a few stat calls and no process at all.
+# Before each prompt, and (bash 4.4+) before each command line runs, `uvcreds hook bash`
+# runs only when something changed since it last ran; the variables it leaves
+# (__uvcreds_dir, _stamp, _due, _watch, _vars) say what would be a change. A prompt or a
+# command where nothing changed costs a few stat calls and no process at all.
 
 # The watched variables as this shell has them, in one string: set or not, length, value
 # (never exported).
@@ -47,7 +48,7 @@ __uvcreds_hook() {
       __uvcreds_off=1
       return $status
     fi
-    out=$(@UVCREDS_EXE@ hook bash ${__uvcreds_keyring:+--keyring})
+    out=$(@UVCREDS_EXE@ hook bash ${__uvcreds_keyring:+--keyring} ${__uvcreds_store:+--store})
     int_trap=$(trap -p SIGINT)
     trap -- '' SIGINT  # Ctrl-C must not leave the variables half set
     eval "$out"
@@ -60,11 +61,26 @@ __uvcreds_hook() {
   return $status  # the user's prompt code sees the command's $?, not ours
 }
 
+# Before the command line runs: a token that fell due while the prompt sat idle is renewed
+# first. PS0 (expanded once per command line read, in this shell) arms the DEBUG trap by an
+# arithmetic subscript, printing nothing; the trap's first command then checks, once.
+__uvcreds_preexec() {
+  __uvcreds_go=
+  __uvcreds_hook
+  return 0  # under extdebug a nonzero status would skip the user's command
+}
+
 # First in PROMPT_COMMAND, once however often this is sourced. In the bash 5.1+ array form
 # an assignment without a subscript changes element 0, which runs first: the same code works.
 __uvcreds_install() {
   local IFS=';'  # joins the array form with ';' for the test
   unset __uvcreds_off
+  local arm='${__uvcreds_nil[__uvcreds_go=1]-}'
+  # A DEBUG trap of the user's own is kept: then the check runs at the prompt only.
+  if [[ -z $(trap -p DEBUG) || $(trap -p DEBUG) == *__uvcreds_preexec* ]] && (( BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 404 )); then
+    [[ ${PS0-} == *"$arm"* ]] || PS0="$arm${PS0-}"
+    trap '[[ -z ${__uvcreds_go-} ]] || __uvcreds_preexec' DEBUG
+  fi
   [[ ";${PROMPT_COMMAND[*]-};" == *";__uvcreds_hook;"* ]] && return
   PROMPT_COMMAND="__uvcreds_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
 }

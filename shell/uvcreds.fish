@@ -1,7 +1,8 @@
 # uvcreds for fish 3.5+: put `uvcreds init fish | source` in ~/.config/fish/config.fish.
 #
-# On cd (PWD) and before each prompt, `uvcreds hook fish` runs only when something changed
-# since it last ran; the variables it leaves (__uvcreds_dir, _stamp, _ttl, _watch, _vars)
+# On cd (PWD), before each prompt and before each command line runs (fish_preexec: a token
+# that fell due while the prompt sat idle is renewed first), `uvcreds hook fish` runs only
+# when something changed since it last ran; the variables it leaves (__uvcreds_dir, _stamp, _ttl, _watch, _vars)
 # say what would be a change. Otherwise it costs a few stat calls and no process: `path`,
 # `test`, `set` and `string` are builtins, and fish runs builtins in command substitutions
 # in-process. Defining a function again replaces it and its event handlers, so sourcing
@@ -52,7 +53,7 @@ function __uvcreds_stale
 end
 
 # fish gives the prompt the command's $status whatever an event handler does.
-function __uvcreds_hook --on-event fish_prompt --on-variable PWD
+function __uvcreds_hook --on-event fish_prompt --on-event fish_preexec --on-variable PWD
     set -q __uvcreds_off; and return
     if __uvcreds_stale
         if not test -x @UVCREDS_EXE@ # uninstalled: say it once, then stand down

@@ -1,7 +1,8 @@
 # uvcreds for zsh: put `eval "$(uvcreds init zsh)"` in ~/.zshrc.
 #
-# On cd (chpwd) and before each prompt (precmd), `uvcreds hook zsh` runs only when something
-# changed since it last ran; the variables it leaves (__uvcreds_dir, _stamp, _due, _watch,
+# On cd (chpwd), before each prompt (precmd) and before each command line runs (preexec:
+# a token that fell due while the prompt sat idle is renewed first), `uvcreds hook zsh`
+# runs only when something changed since it last ran; the variables it leaves (__uvcreds_dir, _stamp, _due, _watch,
 # _vars) say what would be a change. Otherwise it costs a few stat calls and no process.
 
 zmodload zsh/datetime  # $EPOCHSECONDS without running date
@@ -52,7 +53,7 @@ __uvcreds_hook() {
       return
     fi
     local out f
-    out=$(@UVCREDS_EXE@ hook zsh ${__uvcreds_keyring:+--keyring})
+    out=$(@UVCREDS_EXE@ hook zsh ${__uvcreds_keyring:+--keyring} ${__uvcreds_store:+--store})
     trap '' INT  # Ctrl-C must not leave the variables half set
     eval "$out"
     typeset -ga __uvcreds_had=()
@@ -63,6 +64,7 @@ __uvcreds_hook() {
 
 # First in each list, once however often this is sourced.
 unset __uvcreds_off
-typeset -ag precmd_functions chpwd_functions
+typeset -ag precmd_functions chpwd_functions preexec_functions
 (( ${precmd_functions[(I)__uvcreds_hook]} )) || precmd_functions=(__uvcreds_hook $precmd_functions)
 (( ${chpwd_functions[(I)__uvcreds_hook]} )) || chpwd_functions=(__uvcreds_hook $chpwd_functions)
+(( ${preexec_functions[(I)__uvcreds_hook]} )) || preexec_functions=(__uvcreds_hook $preexec_functions)

@@ -20,7 +20,7 @@ from uvcreds.routes.env.shells import SHELLS
 WORDS = [
     "export", "hook", "keyring", "get", "status", "--format", "-f", "--format=json",
     "--format=fish", "--format=nope", "--keyring", "--publish", "corp", "--script", "s.py",
-    "--mode", "creds", "--mode=creds", "--output", "json", "--output=json", "https://h/simple/",
+    "--store", "--mode", "creds", "--mode=creds", "--output", "json", "--output=json", "https://h/simple/",
     "me", "", "-x", *argv.SHELL_NAMES, *argv.FORMAT_NAMES,
 ]  # fmt: skip
 
@@ -49,8 +49,8 @@ def meaning(command: argv.Export | argv.Hook | argv.KeyringGet) -> tuple[str, di
     if isinstance(command, argv.Export):
         return "export", {"format_name": command.format, "publish": None, "script": None}
     if isinstance(command, argv.Hook):
-        keyring = command.keyring
-        return "hook", {"shell": command.shell, "publish": None, "keyring": keyring}
+        flags = {"keyring": command.keyring, "store": command.store}
+        return "hook", {"shell": command.shell, "publish": None, **flags}
     username = None if command.creds else command.username
     return "get", {
         "service": command.service,
@@ -73,6 +73,7 @@ LINES = [
     ["export", "--format=dotenv"],
     ["hook", "bash"],
     ["hook", "zsh", "--keyring"],
+    ["hook", "fish", "--store"],
     ["keyring", "get", "https://h/simple/", "me"],
     ["keyring", "get", "https://h/simple/", "--mode", "creds"],
     ["keyring", "get", "--mode=creds", "https://h/simple/"],

@@ -114,6 +114,7 @@ def test_status_shows_everything_but_the_secret(
             "trust": "no project settings",
             "token": "secret from CORP_TOKEN (set)",
             "expires_at": None,
+            "uv_store": "no entry",
             "problem": None,
         }
     ]

@@ -561,6 +561,31 @@ def run_exec_keyring(request: pytest.FixtureRequest, command: str) -> None:
     assert locked_tinypkg(project / "uv.lock")
 
 
+def run_eval_init_bash_store(request: pytest.FixtureRequest, command: str) -> None:
+    """In ~/.bashrc, a real interactive bash entering the project gets no credential
+    variable at all, and uv lock authenticates from uv's own credential store."""
+    world: World = request.getfixturevalue("world")
+    env = world.make_env("bash-store")
+    (Path(env["HOME"]) / ".bashrc").write_text(command + "\n")
+    project = world.project("bash-store/app")
+    lines = ["cd app", SHOW_ENV, "uv lock", "echo LOCK=$?"]
+    found, done = interactive("bash", lines, env, project.parent)
+    assert found == [{USER_VAR: None, PASSWORD_VAR: None, "UV_KEYRING_PROVIDER": None}]
+    assert "LOCK=0" in done.stdout, done.stderr
+    assert locked_tinypkg(project / "uv.lock")
+    store = Path(env["XDG_DATA_HOME"], "uv", "credentials", "credentials.toml")
+    assert store.is_file() and store.stat().st_mode & 0o777 == 0o600
+
+
+def run_exec_store(request: pytest.FixtureRequest, command: str) -> None:
+    world: World = request.getfixturevalue("world")
+    env = world.make_env("exec-store")  # its own uv store: other runners see none
+    project = world.project("exec-store")
+    done = world.bash(command, project, env)
+    assert done.returncode == 0, done.stderr
+    assert locked_tinypkg(project / "uv.lock")
+
+
 def run_export_keyring_provider(request: pytest.FixtureRequest, command: str) -> None:
     """Trivially, in bash; the keyring route as a whole (these two lines, then uv with the
     keyring uvcreds is a backend of) runs in the `uv tool install keyring --with .` check."""
@@ -1083,6 +1108,8 @@ RUNNERS: dict[str, Runner] = {
     "_UVCREDS_COMPLETE=fish_source uvcreds | source": run_fish_completion,
     'eval "$(uvcreds init bash --keyring)"': run_eval_init_bash_keyring,
     "uvcreds exec --keyring -- uv lock": run_exec_keyring,
+    'eval "$(uvcreds init bash --store)"': run_eval_init_bash_store,
+    "uvcreds exec --store -- uv lock": run_exec_store,
     "uvcreds exec -- uv sync": run_vscode_task,
     "uvcreds export --format dotenv": run_export_dotenv,
     GITHUB_EXPORT: run_export_github,

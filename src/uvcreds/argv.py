@@ -28,12 +28,12 @@ class Export:
 
 
 class Hook:
-    """`uvcreds hook SHELL [--keyring]`."""
+    """`uvcreds hook SHELL [--keyring | --store]`."""
 
-    __slots__ = ("keyring", "shell")
+    __slots__ = ("keyring", "shell", "store")
 
-    def __init__(self, shell: str, *, keyring: bool) -> None:
-        self.shell, self.keyring = shell, keyring
+    def __init__(self, shell: str, *, keyring: bool = False, store: bool = False) -> None:
+        self.shell, self.keyring, self.store = shell, keyring, store
 
 
 class KeyringGet:
@@ -60,9 +60,10 @@ def parse(argv: Sequence[str]) -> Export | Hook | KeyringGet | None:
 def _hook(rest: Sequence[str]) -> Hook | None:
     if len(rest) not in (1, 2) or rest[0] not in SHELL_NAMES:
         return None
-    if len(rest) == 2 and rest[1] != "--keyring":
+    route = rest[1] if len(rest) == 2 else None
+    if route not in (None, "--keyring", "--store"):
         return None
-    return Hook(rest[0], keyring=len(rest) == 2)
+    return Hook(rest[0], keyring=route == "--keyring", store=route == "--store")
 
 
 def _export(rest: Sequence[str]) -> Export | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ from uvcreds.commands import plain as commands
 from uvcreds.errors import UvcredsError, printable, say
 from uvcreds.model import Problem
 from uvcreds.pipeline import resolve
+from uvcreds.routes import store as store_route
 from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import cache, trust
 from uvcreds.state.paths import Locations
@@ -62,6 +64,11 @@ _keyring_option = click.option(
     "--keyring",
     is_flag=True,
     help="Secret-free: usernames and uvcreds as uv's keyring, no password in the environment.",
+)
+_store_option = click.option(
+    "--store",
+    is_flag=True,
+    help="Keep uv's own credential store (uv auth, uv 0.8.15+) fresh; no variable is set.",
 )
 _script_option = click.option(
     "--script",
@@ -110,21 +117,31 @@ def export(format_name: str, publish: str | None, script: Path | None) -> None:
 @click.argument("shell", type=click.Choice(sorted(SHELLS)))
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 @_keyring_option
-def hook_command(shell: str, publish: str | None, keyring: bool) -> None:
+@_store_option
+def hook_command(shell: str, publish: str | None, keyring: bool, store: bool) -> None:
     """For the shell snippets: what changes in this shell.
 
     Prints only the change against what this shell has: exports for the project here,
-    unsets or restores of what it set before. Always exits 0; a problem is said once.
+    unsets or restores of what it set before (with --store: renews uv's store entries and
+    sets no variable). Always exits 0; a problem is said once.
     """
-    _out(commands.hook_change(shell, publish, os.environ, _warn, keyring=keyring))
+    _one_route(keyring, store)
+    _out(commands.hook_change(shell, publish, os.environ, _warn, keyring=keyring, store=store))
+
+
+def _one_route(keyring: bool, store: bool) -> None:
+    if keyring and store:
+        raise click.UsageError("--keyring and --store are two routes; choose one")
 
 
 @cli.command()
 @click.argument("shell", type=click.Choice(sorted(SHELLS)))
 @_keyring_option
-def init(shell: str, keyring: bool) -> None:
+@_store_option
+def init(shell: str, keyring: bool, store: bool) -> None:
     """Print the snippet to eval in the shell's rc file."""
-    _out(SHELLS[shell].hook(_executable(), keyring=keyring))
+    _one_route(keyring, store)
+    _out(SHELLS[shell].hook(_executable(), keyring=keyring, store=store))
 
 
 def _executable() -> str:
@@ -163,6 +180,7 @@ def status(as_json: bool, script: Path | None) -> None:
             f"  provider:   {row['provider'] or 'none (no credentials needed)'}\n"
             f"  variables:  {shown['username_var']} {shown['password_var']}\n"
             f"  token:      {shown['token']}\n"
+            f"  uv's store: {shown['uv_store']}\n"
             f"  settings:   {shown['settings']} ({shown['trust']})\n"
             + (f"  problem:    {shown['problem']}\n" if row["problem"] else "")
         )
@@ -181,6 +199,7 @@ def _status_rows(script: Path | None) -> tuple[list[dict[str, object]], list[Pro
     except UvcredsError as exc:
         tokens, problems = {}, [*problems, Problem(str(exc))]
     rows: list[dict[str, object]] = []
+    held = store_route.describer(os.environ, locations)
     for decision in result.decisions:
         token, expires = resolve.token_state(decision, tokens)
         for item in decision.indexes:
@@ -201,6 +220,7 @@ def _status_rows(script: Path | None) -> tuple[list[dict[str, object]], list[Pro
                     if item.provider is None
                     else f"shares {decision.password_var}",
                     "expires_at": expires if item is decision.chosen else None,
+                    "uv_store": held(item.index.target),
                     "problem": item.problem or decision.problem,
                 }
             )
@@ -216,7 +236,8 @@ def refresh(names: Sequence[str], due: bool, script: Path | None) -> None:
     mode = resolve.DUE if due else resolve.FORCE
     result = _collect(script, refresh=mode, names=set(names) if names else None)
     _check_names(result, names)
-    for message in result.messages():
+    renewed = store_route.keep(result, os.environ, Locations(os.environ), only_own=True)
+    for message in [*result.messages(), *renewed]:
         _warn(message)
     if not result.ok:
         sys.exit(1)
@@ -230,12 +251,22 @@ def refresh(names: Sequence[str], due: bool, script: Path | None) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Forget every cached token.")
 def logout(names: Sequence[str], everything: bool) -> None:
-    """Forget cached tokens (this project's, or NAMEs, or --all)."""
+    """Forget cached tokens (this project's, or NAMEs, or --all).
+
+    Also removes the entries uvcreds wrote into uv's credential store for them, and never
+    one it did not write."""
     locations = Locations(os.environ)
     keys = None
+    services = None
     if not everything:
         result, _ = resolve.plan_decisions(Path.cwd(), os.environ, locations)
         _check_names(result, names)
+        chosen = [
+            d
+            for d in result.decisions
+            if not names or any(r.index.name in names for r in d.indexes)
+        ]
+        services = store_route.services_of(dataclasses.replace(result, decisions=chosen))
         keys = {
             resolve.cache_key(d.chosen)
             for d in result.decisions
@@ -246,6 +277,11 @@ def logout(names: Sequence[str], everything: bool) -> None:
         }
     forgotten = cache.forget(locations.cache_dir, keys)
     _warn(f"forgot {_tokens_of(forgotten)}" if forgotten else "no cached token to forget")
+    removed, messages = store_route.logout(os.environ, locations, services)
+    for message in messages:
+        _warn(message)
+    if removed:
+        _warn(f"removed uvcreds' entries from uv's credential store: {', '.join(removed)}")
 
 
 def _tokens_of(names: Sequence[str]) -> str:
@@ -285,8 +321,9 @@ def _project(directory: Path | None) -> Any:
 @cli.command("exec", context_settings={"ignore_unknown_options": True})
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 @_keyring_option
+@_store_option
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> None:
+def exec_command(publish: str | None, keyring: bool, store: bool, command: Sequence[str]) -> None:
     """Run COMMAND with the credentials; exit as it does.
 
     The credentials go into COMMAND's environment (with --keyring: only the usernames and
@@ -295,9 +332,21 @@ def exec_command(publish: str | None, keyring: bool, command: Sequence[str]) -> 
     --config-file, --no-config, --index, --default-index, a PEP 723 script; `uv publish`
     gets UV_PUBLISH_* for the URL it uploads to, `uv pip` and `uv tool`/uvx their own
     indexes. Exits with COMMAND's status, 127 when it cannot be found.
+    With --store uv's own credential store is renewed first and COMMAND gets no credential
+    variable.
     """
-    result = _collect_for(command, per_url=keyring, publish=publish)
-    values = {**result.variables(), **result.publish}
+    _one_route(keyring, store)
+    if store:
+        if publish:
+            raise click.UsageError(
+                "--publish is for the environment route; with --store, uv publish finds "
+                "the entry for its publish URL itself"
+            )
+        result = _store_collect(command)
+        values: dict[str, str] = store_route.publish_username(result, os.environ, command)
+    else:
+        result = _collect_for(command, per_url=keyring, publish=publish)
+        values = {**result.variables(), **result.publish}
     if keyring:
         values = _keyring_environment(values, asked=result.keyring_asked())
     for message in result.messages():
@@ -343,6 +392,27 @@ def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
         warn=_warn,
         **kwargs,
     )
+
+
+def _store_collect(command: Sequence[str]) -> resolve.Result:
+    """exec --store: the pipeline, due tokens renewed now, and uv's store brought up to date
+    (with the uv that COMMAND is, when it is uv)."""
+    environ, locations = os.environ, Locations(os.environ)
+    parsed = uvargs.parse(command)
+    script = parsed.script if parsed is not None else None
+    if script is not None and not (working_dir(Path.cwd(), environ) / script).is_file():
+        script = None  # uv says so itself
+    result = commands.collect_for_store(
+        Path.cwd(),
+        environ,
+        locations,
+        _warn,
+        _warn,
+        script=Path(script) if script is not None else None,
+    )
+    for message in store_route.keep(result, environ, locations, command):
+        _warn(message)
+    return result
 
 
 def _keyring_environment(values: dict[str, str], *, asked: bool) -> dict[str, str]:
@@ -427,6 +497,7 @@ def _doctor_text(row: Any) -> str:
         f"  trust:       {row.trust}",
         f"  credential:  {shown(row.credential)}",
         f"  this shell:  {shell}",
+        f"  uv's store:  {shown(row.uv_store)}",
         f"  probe:       {shown(row.probe_text())}",
         f"  diagnosis:   {shown(row.diagnosis)}",
         *(f"  note:        {shown(note)}" for note in row.notes),

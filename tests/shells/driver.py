@@ -123,11 +123,21 @@ class Prompt:
 class Session(Closing):
     """One interactive shell; use as a context manager, then read `process_creations`."""
 
-    def __init__(self, shell: str, exe: Path, env: dict[str, str], cwd: Path, trace: Path):
+    def __init__(
+        self,
+        shell: str,
+        exe: Path,
+        env: dict[str, str],
+        cwd: Path,
+        trace: Path,
+        init_flags: str = "",
+    ):
+        """`init_flags` (" --store", " --keyring") go after `init SHELL` in the rc file."""
         home = Path(env["HOME"])
         rc = rc_file(shell, home)
         rc.parent.mkdir(parents=True, exist_ok=True)
-        rc.write_text(_RC[shell].replace("EXE", shlex.quote(str(exe))))
+        text = _RC[shell].replace(f"init {shell}", f"init {shell}{init_flags}")
+        rc.write_text(text.replace("EXE", shlex.quote(str(exe))))
         argv = [arg.format(home=home) for arg in _ARGV[shell]]
         self.shell = shell
         self.trace = trace

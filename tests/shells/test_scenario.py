@@ -21,12 +21,13 @@ OTHER_URL = "http://127.0.0.1:9/other/simple/"
 
 # How each shell says "the next token falls due now".
 FALL_DUE = {"bash": "__uvcreds_due=0", "zsh": "__uvcreds_due=0", "fish": "set __uvcreds_ttl 0"}
-# How many times __uvcreds_hook is installed: bash PROMPT_COMMAND; zsh precmd and chpwd;
-# fish fish_prompt and PWD events.
+# How many times __uvcreds_hook is installed: bash PROMPT_COMMAND (its check before each
+# command is the DEBUG trap's __uvcreds_preexec); zsh precmd, chpwd and preexec; fish
+# fish_prompt, fish_preexec and PWD events.
 HOOKS = {
     "bash": ("printf '%s\\n' \"${PROMPT_COMMAND[@]}\"", 1),
-    "zsh": ("print -rl -- $precmd_functions $chpwd_functions", 2),
-    "fish": ("functions --handlers", 2),
+    "zsh": ("print -rl -- $precmd_functions $chpwd_functions $preexec_functions", 3),
+    "fish": ("functions --handlers", 3),
 }
 
 

@@ -27,6 +27,7 @@ from uvcreds.pipeline import resolve
 from uvcreds.pipeline.settings import Resolved
 from uvcreds.providers import PROVIDERS, detect
 from uvcreds.providers.base import timeout
+from uvcreds.routes import store as store_route
 from uvcreds.routes.env import hook
 from uvcreds.state import cache
 from uvcreds.state.paths import Locations
@@ -89,6 +90,7 @@ class Row:
     diagnosis: str = ""
     notes: list[str] = field(default_factory=list)
     ok: bool = False
+    uv_store: str = ""  # what uv's own credential store holds for this index, and whose
 
     def probe_text(self) -> str:
         if self.without is None:
@@ -112,6 +114,7 @@ class Row:
             "credential": self.credential,
             "expires_at": self.expires_at,
             "shell": self.shell,
+            "uv_store": self.uv_store,
             "without_credential": self.without.as_json() if self.without else None,
             "with_credential": self.with_credential.as_json() if self.with_credential else None,
             "diagnosis": self.diagnosis,
@@ -172,12 +175,15 @@ def examine(
                 _job(target, _basic(decision.username, decision.credential.password), seconds)
             )
     answers = _run_all(jobs, seconds)
+    held = store_route.describer(environ, Locations(environ))
     rows = []
     for (decision, item), (without, with_credential) in zip(picked, slots):
         row = _row(result, decision, item, environ)
         row.without = answers[without] if without is not None else None
         row.with_credential = answers[with_credential] if with_credential is not None else None
-        states, shell_notes = shell_state(decision, environ, set_by_uvcreds)
+        row.uv_store = held(item.index.target)
+        in_store = row.uv_store.startswith("uvcreds' entry")
+        states, shell_notes = shell_state(decision, environ, set_by_uvcreds, in_store=in_store)
         row.shell = states
         row.diagnosis, row.ok, row.notes = explain(decision, item, row.without, row.with_credential)
         row.notes += [note for note, _ in shell_notes]
@@ -255,11 +261,16 @@ def _set_by_uvcreds(environ: Mapping[str, str]) -> set[str]:
 
 
 def shell_state(
-    decision: resolve.Decision, environ: Mapping[str, str], set_by_uvcreds: set[str]
+    decision: resolve.Decision,
+    environ: Mapping[str, str],
+    set_by_uvcreds: set[str],
+    *,
+    in_store: bool = False,
 ) -> tuple[dict[str, str], list[tuple[str, bool]]]:
     """Each variable of this index in this shell against what uvcreds would export now, and
     one line (with whether it is an error) per way they differ. Values are compared, never
-    shown."""
+    shown. `in_store`: uv's credential store holds uvcreds' entry for it (the store route),
+    so an unset variable is as it should be."""
     credential = decision.credential if decision.problem is None else None
     wanted = {
         decision.username_var: decision.username if credential is not None else None,
@@ -271,6 +282,8 @@ def shell_state(
         have = environ.get(name)
         if secret_free and name == decision.password_var and have is None:
             states[name] = "secret-free"  # uv asks uvcreds' keyring for it
+        elif in_store and have is None:
+            states[name] = "in uv's store"
         elif have == value:
             states[name] = "current" if value is not None else "unset"
         elif name in set_by_uvcreds:

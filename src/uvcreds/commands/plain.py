@@ -17,6 +17,7 @@ from pathlib import Path
 from uvcreds.argv import Export, Hook
 from uvcreds.errors import UvcredsError, say
 from uvcreds.pipeline import resolve
+from uvcreds.routes import store as store_route
 from uvcreds.routes.env import hook
 from uvcreds.routes.env.formats import render as render_format
 from uvcreds.routes.env.formats import warnings as format_warnings
@@ -61,25 +62,35 @@ def hook_change(
     warn: Warn,
     *,
     keyring: bool = False,
+    store: bool = False,
 ) -> str:
-    """The change against what this shell has; never fails: a problem is said once."""
+    """The change against what this shell has; never fails: a problem is said once.
+    `store`: uv's credential store is kept fresh instead, and the shell gets no variable."""
     started_ns = time.time_ns()
     cwd = str(Path.cwd())
     locations = Locations(environ)
     said: list[str] = []  # problems met on the way: said once, with the others
     try:
-        result = resolve.collect(
-            Path(cwd),
-            environ,
-            locations,
-            per_url=keyring,
-            publish=publish,
-            warn=said.append,
-            progress=warn,
-        )
-        # in secret-free mode respond keeps only the usernames
-        values = {**result.variables(), **result.publish}
-        asked = result.keyring_asked()
+        if store:
+            result = collect_for_store(Path(cwd), environ, locations, said.append, warn)
+            values: dict[str, str] = {}
+            kept, check_at = store_route.keep_until(result, environ, locations)
+            said += kept
+            result.due_at = min(result.due_at, check_at)
+            asked = False  # uv reads its store itself; it asks no keyring
+        else:
+            result = resolve.collect(
+                Path(cwd),
+                environ,
+                locations,
+                per_url=keyring,
+                publish=publish,
+                warn=said.append,
+                progress=warn,
+            )
+            # in secret-free mode respond keeps only the usernames
+            values = {**result.variables(), **result.publish}
+            asked = result.keyring_asked()
         if keyring:
             answers.install_program(locations)
         problems = [*said, *result.messages()]
@@ -105,13 +116,45 @@ def hook_change(
     return out
 
 
+def collect_for_store(
+    cwd: Path,
+    environ: Mapping[str, str],
+    locations: Locations,
+    warn: Warn,
+    progress: Warn,
+    *,
+    script: Path | None = None,
+) -> resolve.Result:
+    """The pipeline for the store route: per URL (uv picks the entry by the URL it calls,
+    so a shared variable name blocks nothing), and a token that is due is renewed now
+    rather than in the background, so the entry is fresh before the command runs."""
+    result = resolve.collect(
+        cwd, environ, locations, script=script, per_url=True, warn=warn, progress=progress
+    )
+    if result.due_at <= time.time():
+        result = resolve.collect(
+            cwd,
+            environ,
+            locations,
+            script=script,
+            per_url=True,
+            refresh=resolve.DUE,
+            warn=warn,
+            progress=progress,
+        )
+    return result
+
+
 def run_plain(command: Export | Hook) -> int:
-    """__main__'s full path for a plain `export [--format F]` or `hook SHELL [--keyring]`."""
+    """__main__'s full path for a plain `export [--format F]` or `hook SHELL [--keyring |
+    --store]` (the store route's hook has no other)."""
     try:
         if isinstance(command, Export):
             out, status = export(command.format, None, os.environ, say)
         else:
-            hooked = hook_change(command.shell, None, os.environ, say, keyring=command.keyring)
+            hooked = hook_change(
+                command.shell, None, os.environ, say, keyring=command.keyring, store=command.store
+            )
             out, status = hooked, 0
     except UvcredsError as exc:
         say(str(exc))

@@ -45,6 +45,8 @@ RETRY_FIRST, RETRY_MOST = 30, 600
 def run_fast(command: Export | Hook, environ: Mapping[str, str]) -> int | None:
     """Serve `export [--format F]` or `hook SHELL [--keyring]` from the plan, or None to take
     the full path."""
+    if isinstance(command, Hook) and command.store:
+        return None  # the store route's hook keeps uv's store, on its own path
     started_ns = time.time_ns()
     cwd = os.getcwd()
     locations = Locations(environ)

@@ -12,9 +12,10 @@ class Shell(Protocol):
     # The snippet file in shell/ that `uvcreds init` prints.
     SNIPPET: str
 
-    def hook(self, exe: str, *, keyring: bool) -> str:
+    def hook(self, exe: str, *, keyring: bool, store: bool = False) -> str:
         """The snippet, with the uvcreds executable's absolute path quoted in; `keyring`
-        makes it run `hook SHELL --keyring` (secret-free mode)."""
+        makes it run `hook SHELL --keyring` (secret-free mode), `store` `hook SHELL --store`
+        (uv's credential store)."""
         ...
 
     def render(self, changes: Mapping[str, str | None]) -> str:

@@ -20,10 +20,11 @@ _ESCAPES = {
 }
 
 
-def hook(exe: str, *, keyring: bool) -> str:
+def hook(exe: str, *, keyring: bool, store: bool = False) -> str:
     from uvcreds.routes.env.shells import PLACEHOLDER, snippet
 
     mode = "__uvcreds_keyring=1\n" if keyring else "unset __uvcreds_keyring\n"
+    mode += "__uvcreds_store=1\n" if store else "unset __uvcreds_store\n"
     return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
 
 

@@ -13,10 +13,11 @@ SNIPPET = "uvcreds.fish"
 _OUTSIDE = {ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r"}
 
 
-def hook(exe: str, *, keyring: bool) -> str:
+def hook(exe: str, *, keyring: bool, store: bool = False) -> str:
     from uvcreds.routes.env.shells import PLACEHOLDER, snippet
 
-    mode = f"set -g __uvcreds_flags{' --keyring' if keyring else ''}\n"
+    flag = " --keyring" if keyring else " --store" if store else ""
+    mode = f"set -g __uvcreds_flags{flag}\n"
     return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
 
 

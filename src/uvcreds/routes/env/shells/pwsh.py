@@ -15,10 +15,11 @@ SNIPPET = "uvcreds.ps1"
 SINGLE_QUOTES = frozenset("'\u2018\u2019\u201a\u201b")
 
 
-def hook(exe: str, *, keyring: bool) -> str:
+def hook(exe: str, *, keyring: bool, store: bool = False) -> str:
     from uvcreds.routes.env.shells import PLACEHOLDER, snippet
 
-    mode = f"$global:__uvcreds_flags = @({quote('--keyring') if keyring else ''})\n"
+    flag = "--keyring" if keyring else "--store" if store else None
+    mode = f"$global:__uvcreds_flags = @({quote(flag) if flag else ''})\n"
     return mode + snippet(SNIPPET).replace(PLACEHOLDER, quote(exe))
 
 
