@@ -18,15 +18,14 @@ from uvcreds import debug as debug_output
 from uvcreds.argv import FORMAT_NAMES, KeyringGet
 from uvcreds.commands import execute
 from uvcreds.commands import plain as commands
-from uvcreds.errors import UvcredsError, printable, say
-from uvcreds.model import Problem
+from uvcreds.commands import status as status_command
+from uvcreds.errors import UvcredsError, say
 from uvcreds.pipeline import resolve
 from uvcreds.routes import store as store_route
 from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import cache, trust
 from uvcreds.state.paths import Locations
-from uvcreds.uv import commandline as uvargs
-from uvcreds.uv.discovery import discover, working_dir
+from uvcreds.uv.discovery import discover
 
 _warn = say
 _out = commands.write
@@ -165,7 +164,7 @@ def status(as_json: bool, script: Path | None) -> None:
 
     Never fetches anything and never prints a secret; exits 1 when it shows an error.
     """
-    rows, problems = _status_rows(script)
+    rows, problems = status_command.rows(Path.cwd(), os.environ, script)
     for problem in problems:
         _warn(problem.message)
     if as_json:
@@ -173,58 +172,9 @@ def status(as_json: bool, script: Path | None) -> None:
     elif not rows:
         _out("no named indexes here\n")
     for row in rows if not as_json else ():
-        shown = {key: printable(str(value)) for key, value in row.items()}
-        _out(
-            f"{shown['name']}  {shown['url']}\n"
-            f"  defined in: {shown['source']} ({shown['role']})\n"
-            f"  provider:   {row['provider'] or 'none (no credentials needed)'}\n"
-            f"  variables:  {shown['username_var']} {shown['password_var']}\n"
-            f"  token:      {shown['token']}\n"
-            f"  uv's store: {shown['uv_store']}\n"
-            f"  settings:   {shown['settings']} ({shown['trust']})\n"
-            + (f"  problem:    {shown['problem']}\n" if row["problem"] else "")
-        )
+        _out(status_command.text(row))
     if any(p.is_error for p in problems) or any(row["problem"] for row in rows):
         sys.exit(1)
-
-
-def _status_rows(script: Path | None) -> tuple[list[dict[str, object]], list[Problem]]:
-    """What status shows, from the pipeline's decisions: nothing fetched, no secret."""
-    locations = Locations(os.environ)
-    result, _ = resolve.plan_decisions(Path.cwd(), os.environ, locations, script=script)
-    problems = list(result.problems)
-    try:
-        tokens, warning = cache.load(locations.cache_dir)
-        problems += [Problem(warning, is_error=False)] if warning else []
-    except UvcredsError as exc:
-        tokens, problems = {}, [*problems, Problem(str(exc))]
-    rows: list[dict[str, object]] = []
-    held = store_route.describer(os.environ, locations)
-    for decision in result.decisions:
-        token, expires = resolve.token_state(decision, tokens)
-        for item in decision.indexes:
-            rows.append(
-                {
-                    "name": item.index.name,
-                    "url": item.index.display_url,
-                    "source": item.index.source,
-                    "role": item.index.role,
-                    "provider": item.provider,
-                    "username_var": decision.username_var,
-                    "password_var": decision.password_var,
-                    "settings": item.settings.origin,
-                    "trust": result.trust if item.team_file else "no project settings",
-                    "token": token
-                    if item is decision.chosen
-                    else "none needed"
-                    if item.provider is None
-                    else f"shares {decision.password_var}",
-                    "expires_at": expires if item is decision.chosen else None,
-                    "uv_store": held(item.index.target),
-                    "problem": item.problem or decision.problem,
-                }
-            )
-    return rows, problems
 
 
 @cli.command()
@@ -336,95 +286,13 @@ def exec_command(publish: str | None, keyring: bool, store: bool, command: Seque
     variable.
     """
     _one_route(keyring, store)
-    if store:
-        if publish:
-            raise click.UsageError(
-                "--publish is for the environment route; with --store, uv publish finds "
-                "the entry for its publish URL itself"
-            )
-        result = _store_collect(command)
-        values: dict[str, str] = store_route.publish_username(result, os.environ, command)
-    else:
-        result = _collect_for(command, per_url=keyring, publish=publish)
-        values = {**result.variables(), **result.publish}
-    if keyring:
-        values = _keyring_environment(values, asked=result.keyring_asked())
-    for message in result.messages():
-        _warn(message)
-    status = execute.run(command, {**os.environ, **values})
-    managed = [d.chosen.index.name for d in result.decisions if d.chosen and d.credential]
-    if status != 0 and publish:
-        _warn(
-            f"{command[0]} exited with {status} while publishing to index {publish!r}; if the "
-            "index refused the credential, `uvcreds doctor` says why, or get a new one "
-            f"(`uvcreds refresh {publish}`)"
+    if store and publish:
+        raise click.UsageError(
+            "--publish is for the environment route; with --store, uv publish finds "
+            "the entry for its publish URL itself"
         )
-    elif status > 0 and managed and uvargs.is_uv(command):
-        _warn(
-            f"uv exited with {status}; if index {managed[0]!r} or another that uvcreds "
-            "manages refused its credential (or said a package does not exist), "
-            "`uvcreds doctor` says why"
-        )
+    status = execute.exec_command(command, publish=publish, keyring=keyring, store=store)
     sys.exit(execute.die_like(status))
-
-
-def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
-    """exec: for uv (or uvx), the project and indexes of the command it runs, read from its
-    own options as uv reads them; for any other program, what `export` gives."""
-    parsed = uvargs.parse(command)
-    if parsed is None:
-        return _collect(**kwargs)
-    view = parsed.view(os.environ)
-    publish = kwargs.get("publish")
-    if publish and parsed.kind == uvargs.PUBLISH:
-        view.setdefault("UV_PUBLISH_INDEX", publish)  # exec sets it for uv, unless uv has one
-    script = parsed.script
-    if script is not None and not (working_dir(Path.cwd(), view) / script).is_file():
-        script = None  # uv says so itself
-    return resolve.collect(
-        Path.cwd(),
-        view,
-        Locations(os.environ),
-        script=Path(script) if script is not None else None,
-        command=parsed.kind,
-        keep_plan=parsed.kind == uvargs.PROJECT
-        and view == dict(os.environ),  # the shell's own view
-        warn=_warn,
-        **kwargs,
-    )
-
-
-def _store_collect(command: Sequence[str]) -> resolve.Result:
-    """exec --store: the pipeline, due tokens renewed now, and uv's store brought up to date
-    (with the uv that COMMAND is, when it is uv)."""
-    environ, locations = os.environ, Locations(os.environ)
-    parsed = uvargs.parse(command)
-    script = parsed.script if parsed is not None else None
-    if script is not None and not (working_dir(Path.cwd(), environ) / script).is_file():
-        script = None  # uv says so itself
-    result = commands.collect_for_store(
-        Path.cwd(),
-        environ,
-        locations,
-        _warn,
-        _warn,
-        script=Path(script) if script is not None else None,
-    )
-    for message in store_route.keep(result, environ, locations, command):
-        _warn(message)
-    return result
-
-
-def _keyring_environment(values: dict[str, str], *, asked: bool) -> dict[str, str]:
-    """exec --keyring: no password; the usernames, UV_KEYRING_PROVIDER and uvcreds'
-    `keyring` program first on PATH (whenever uv asks the keyring for any index)."""
-    from uvcreds.routes.env import hook
-    from uvcreds.routes.keyring import answers
-
-    directory = answers.install_program(Locations(os.environ))
-    wanted = hook.keyring_values(values, asked=asked)
-    changes, _ = hook.shell_changes(wanted, os.environ, {}, directory)
-    return {name: value for name, value in changes.items() if value is not None}
 
 
 @cli.group()
@@ -476,33 +344,8 @@ def doctor(names: Sequence[str], as_json: bool, script: Path | None) -> None:
     elif not report.rows:
         _out("no named indexes here\n")
     for row in report.rows if not as_json else ():
-        _out(_doctor_text(row))
+        _out(diagnose.text(row))
     sys.exit(0 if report.ok else 1)
-
-
-def _doctor_text(row: Any) -> str:
-    shown = printable
-    states = set(row.shell.values())
-    shell = (
-        "nothing to export, nothing set"
-        if states == {"unset"}
-        else f"{' '.join(row.shell)} current"
-        if states == {"current"}
-        else ", ".join(f"{name} {state}" for name, state in row.shell.items())
-    )
-    lines = [
-        f"{shown(row.name)}  {shown(row.url)}",
-        f"  defined in:  {shown(row.source)} ({row.role})",
-        f"  provider:    {shown(row.provider or 'none')} (settings: {shown(row.settings)})",
-        f"  trust:       {row.trust}",
-        f"  credential:  {shown(row.credential)}",
-        f"  this shell:  {shell}",
-        f"  uv's store:  {shown(row.uv_store)}",
-        f"  probe:       {shown(row.probe_text())}",
-        f"  diagnosis:   {shown(row.diagnosis)}",
-        *(f"  note:        {shown(note)}" for note in row.notes),
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def _check_names(result: resolve.Result, names: Sequence[str]) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uvcreds import __version__, urls
+from uvcreds.errors import printable
 from uvcreds.model import VENDOR_VARIABLE, Problem
 from uvcreds.pipeline import resolve
 from uvcreds.pipeline.settings import Resolved
@@ -570,3 +571,29 @@ def _refused(decision: resolve.Decision, vendor: str | None) -> str:
     provider = decision.chosen.provider_module
     assert provider is not None
     return f"the index refused {provider.REFUSED}{kept}; {provider.RENEW.format(name=name)}"
+
+
+def text(row: Row) -> str:
+    """One index as `doctor` prints it."""
+    shown = printable
+    states = set(row.shell.values())
+    shell = (
+        "nothing to export, nothing set"
+        if states == {"unset"}
+        else f"{' '.join(row.shell)} current"
+        if states == {"current"}
+        else ", ".join(f"{name} {state}" for name, state in row.shell.items())
+    )
+    lines = [
+        f"{shown(row.name)}  {shown(row.url)}",
+        f"  defined in:  {shown(row.source)} ({row.role})",
+        f"  provider:    {shown(row.provider or 'none')} (settings: {shown(row.settings)})",
+        f"  trust:       {row.trust}",
+        f"  credential:  {shown(row.credential)}",
+        f"  this shell:  {shell}",
+        f"  uv's store:  {shown(row.uv_store)}",
+        f"  probe:       {shown(row.probe_text())}",
+        f"  diagnosis:   {shown(row.diagnosis)}",
+        *(f"  note:        {shown(note)}" for note in row.notes),
+    ]
+    return "\n".join(lines) + "\n"

@@ -72,7 +72,7 @@ def hook_change(
     said: list[str] = []  # problems met on the way: said once, with the others
     try:
         if store:
-            result = collect_for_store(Path(cwd), environ, locations, said.append, warn)
+            result = store_route.collect(Path(cwd), environ, locations, said.append, warn)
             values: dict[str, str] = {}
             kept, check_at = store_route.keep_until(result, environ, locations)
             said += kept
@@ -114,35 +114,6 @@ def hook_change(
         warn(message)
     plan.prune(locations)
     return out
-
-
-def collect_for_store(
-    cwd: Path,
-    environ: Mapping[str, str],
-    locations: Locations,
-    warn: Warn,
-    progress: Warn,
-    *,
-    script: Path | None = None,
-) -> resolve.Result:
-    """The pipeline for the store route: per URL (uv picks the entry by the URL it calls,
-    so a shared variable name blocks nothing), and a token that is due is renewed now
-    rather than in the background, so the entry is fresh before the command runs."""
-    result = resolve.collect(
-        cwd, environ, locations, script=script, per_url=True, warn=warn, progress=progress
-    )
-    if result.due_at <= time.time():
-        result = resolve.collect(
-            cwd,
-            environ,
-            locations,
-            script=script,
-            per_url=True,
-            refresh=resolve.DUE,
-            warn=warn,
-            progress=progress,
-        )
-    return result
 
 
 def run_plain(command: Export | Hook) -> int:

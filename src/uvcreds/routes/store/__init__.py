@@ -7,7 +7,9 @@ uv picks one by the URL it calls, and no password is ever in the environment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from uvcreds import urls
 from uvcreds.errors import UvcredsError
@@ -15,6 +17,37 @@ from uvcreds.pipeline import resolve
 from uvcreds.routes.store import keeper, records, uvstore
 from uvcreds.state import cache
 from uvcreds.state.paths import Locations
+
+Warn = Callable[[str], None]
+
+
+def collect(
+    cwd: Path,
+    environ: Mapping[str, str],
+    locations: Locations,
+    warn: Warn,
+    progress: Warn,
+    *,
+    script: Path | None = None,
+) -> resolve.Result:
+    """The pipeline for the store route: per URL (uv picks the entry by the URL it calls,
+    so a shared variable name blocks nothing), and a token that is due is renewed now
+    rather than in the background, so the entry is fresh before the command runs."""
+    result = resolve.collect(
+        cwd, environ, locations, script=script, per_url=True, warn=warn, progress=progress
+    )
+    if result.due_at <= time.time():
+        result = resolve.collect(
+            cwd,
+            environ,
+            locations,
+            script=script,
+            per_url=True,
+            refresh=resolve.DUE,
+            warn=warn,
+            progress=progress,
+        )
+    return result
 
 
 def keep(
