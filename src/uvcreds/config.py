@@ -719,6 +719,8 @@ def _index_entries_problem(entries: object) -> str | None:
         return None
     if not isinstance(entries, list):
         return "'index' is not an array of tables"
+    if len(entries) > MAX_INDEXES:
+        return None  # not checked one by one: the bound says it when they are read
     names: set[str] = set()
     for position, entry in enumerate(entries, start=1):
         problem = _index_entry_problem(entry)
