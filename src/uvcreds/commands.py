@@ -84,7 +84,7 @@ def hook_change(
         if keyring:
             answers.install_program(locations)
         problems = [*said, *result.messages()]
-        watch = (result.due_at, result.watched, result.secret_variables())
+        watch = (result.due_at, result.watched, result.shell_variables())
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
         values, problems, watch = {}, [*said, str(exc)], (cache.NEVER, [], [])
     out, fresh_problems = hook.respond(

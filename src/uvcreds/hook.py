@@ -120,7 +120,7 @@ def planned_values(
         values[f"UV_INDEX_{variable['stem']}_PASSWORD"] = password
         due = min(due, due_at)
     watched = [str(entry[0]) for entry in document["watch"]]
-    return values, due, watched, document["secret_env"]
+    return values, due, watched, plan.shell_names([*document["secret_env"], *document["env"]])
 
 
 def program_path(locations: Locations) -> str:

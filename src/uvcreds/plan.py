@@ -57,7 +57,7 @@ def unchanged(recorded: Mapping[str, object], environ: Mapping[str, str]) -> boo
     return all(digest(environ.get(name)) == value for name, value in recorded.items())
 
 
-VERSION = 5  # 5: secret-free mode's plans kept apart, each variable with the URLs it covers
+VERSION = 6  # 6: the config in force (UVCREDS_CONFIG, XDG_CONFIG_HOME, HOME) recorded too
 WHAT = "plans directory"
 
 
@@ -257,6 +257,12 @@ def _valid_variable(entry: object) -> bool:
         and isinstance(entry.get("username"), str)
         and _optional_str(entry.get("key"))
     )
+
+
+def shell_names(names: Sequence[str]) -> list[str]:
+    """The variables a shell watches between prompts: each once, sorted, only names a shell
+    can take as a word (the plan is data)."""
+    return sorted({name for name in names if _is_name(name)})
 
 
 def _is_name(value: object) -> bool:
