@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from uvcreds import trust, urls
+from uvcreds import secure, trust, urls
 from uvcreds.config import Discovery, Index, Problem, read_toml
 from uvcreds.errors import UvcredsError
 from uvcreds.providers import PROVIDERS, detect, lookup
@@ -47,8 +47,10 @@ class Credentials:
 
 
 def user_config(path: Path) -> Credentials:
-    """The user's `[[credential]]` entries; a malformed file is an error naming it."""
-    if not path.exists():
+    """The user's `[[credential]]` entries; a malformed file is an error naming it, and so
+    is one another local user could have written (secure.trusted_file): nothing from it is
+    used, since it binds secrets to hosts and names programs to run."""
+    if not secure.trusted_file(str(path), "personal config"):
         return Credentials(path, [])
     document = read_toml(path)
     entries = document.get("credential", [])
