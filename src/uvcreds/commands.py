@@ -50,7 +50,7 @@ def export(
         Path.cwd(), environ, locations, script=script, publish=publish, warn=warn
     )
     values = {**result.variables(), **result.publish}
-    out = render_format(format_name, values, environ)
+    out = render_format(format_name, values, environ, hook.watch_paths(result.watched, locations))
     for message in result.messages() + format_warnings(format_name, values):
         warn(message)
     return out, 0 if result.ok else 1

@@ -59,7 +59,7 @@ def run_fast(argv: Sequence[str], environ: Mapping[str, str]) -> int | None:
     if kind == "export":
         if format_warnings(name, values):
             return None  # the full path prints them
-        out = render_format(name, values, environ)
+        out = render_format(name, values, environ, watch_paths(watched, locations))
     else:
         if keyring and not os.path.exists(program_path(locations)):
             return None  # the full path writes it
@@ -201,11 +201,16 @@ def respond(
         {"prev": kept, "stamp": stamp, "said": said, "fails": failures}
     )
     directory = _shell_directory(cwd, environ)
-    # The token cache too: a refresh or logout in another shell changes what this one needs.
-    watching = _fewer([*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)])
+    watching = _fewer(watch_paths(watched, locations))
     out = shell.render(changes)
     out += shell.render_watch(directory, stamp, int(due), watching, variables)
     return out, [] if said == state.get("said") else list(problems)
+
+
+def watch_paths(watched: Sequence[str], locations: Locations) -> list[str]:
+    """What a shell (or direnv) watches: the plan's paths, and the token cache too, since a
+    refresh or logout in another shell changes what this one needs."""
+    return [*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)]
 
 
 def _fewer(paths: Sequence[str]) -> list[str]:
