@@ -203,6 +203,7 @@ class Discovery:
     failures: dict[Path, str] = field(default_factory=dict, repr=False)
     exceeded: str | None = None  # the bound discovery stopped at; then there are no indexes
     _watching: set[str] = field(default_factory=set, repr=False)
+    _listed: set[str] = field(default_factory=set, repr=False)
     _added: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _counts: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -236,6 +237,9 @@ class Discovery:
         self.indexes.clear()
         self._added.clear()
         self.problems.append(Problem(self.exceeded))
+        # The shell stats each watched path at every prompt: not the thousands of directories
+        # listed. The retry after a failure (30 s, doubling) notices a tree cut down since.
+        self.watched[:] = [path for path in self.watched if path not in self._listed]
         return False
 
     def document(self, path: Path, *, project: bool) -> dict[str, Any] | None:
@@ -613,6 +617,7 @@ def _listing(found: Discovery, directory: Path) -> list[tuple[Path, bool]]:
     if not found.spend("MAX_LISTINGS"):
         return []
     found.watch(directory)
+    found._listed.add(str(directory))
     try:
         with os.scandir(directory) as entries:
             listed = [(entry.name, _is_real_dir(entry)) for entry in entries]

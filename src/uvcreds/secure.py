@@ -56,6 +56,8 @@ def trusted_file(path: str, what: str) -> bool:
         return False
     except OSError as exc:
         raise UvcredsError(f"{path}: cannot use the {what}: {exc.strerror}") from None
+    if not hasattr(os, "getuid"):  # Windows: no POSIX owners or modes; ACLs guard the profile
+        return True
     if not stat.S_ISREG(info.st_mode):
         # As files.read_bounded says it of any TOML file: one wording for a FIFO or device.
         raise UvcredsError(f"{path}: the TOML file is not a regular file; not read")

@@ -62,6 +62,8 @@ def _assert_refused(cwd: Path, env: dict[str, str], bound: str) -> None:
     assert len(lines) == 1 and bound in lines[0], lines
     assert "nothing is exported" in lines[0]
     assert "UV_INDEX_" not in stdout and SECRET not in stdout
+    # The shell stats every watched path at each prompt: not the directories listed.
+    assert len(stdout) < 10_000, f"{len(stdout)} bytes of hook output"
     export = run([*uvcreds_cmd(), "export"], env, cwd=cwd, timeout=60)
     assert export.returncode == 1 and export.stdout == ""
     assert SECRET not in export.stderr
