@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from uvcreds.shells.bash import quote, render, render_watch
+from uvcreds.shells.bash import quote, render
+from uvcreds.shells.bash import watch_line as render_watch
 
 SNIPPET = "uvcreds.zsh"
 
