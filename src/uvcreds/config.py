@@ -203,7 +203,7 @@ class Discovery:
     failures: dict[Path, str] = field(default_factory=dict, repr=False)
     exceeded: str | None = None  # the bound discovery stopped at; then there are no indexes
     _watching: set[str] = field(default_factory=set, repr=False)
-    _listed: set[str] = field(default_factory=set, repr=False)
+    _listed: set[str] = field(default_factory=set, repr=False)  # watched in bulk: globs
     _added: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _counts: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -238,7 +238,8 @@ class Discovery:
         self._added.clear()
         self.problems.append(Problem(self.exceeded))
         # The shell stats each watched path at every prompt: not the thousands of directories
-        # listed. The retry after a failure (30 s, doubling) notices a tree cut down since.
+        # listed or members found. The retry after a failure (30 s, doubling) notices a tree
+        # cut down since.
         self.watched[:] = [path for path in self.watched if path not in self._listed]
         return False
 
@@ -524,8 +525,8 @@ def _members(found: Discovery, root: Path, workspace: dict[str, Any]) -> list[Pa
     seen = {root} if isinstance(_document_or_empty(found, root).get("project"), dict) else set()
     excluded = _strings(workspace.get("exclude"))
     for pattern in _strings(workspace.get("members")):
-        for member in _glob(found, _absolute_glob(root, pattern)):
-            member = Path(os.path.normpath(member))
+        for matched in _glob(found, _absolute_glob(root, pattern)):
+            member = Path(os.path.normpath(matched))
             if member in seen or any(
                 fnmatch.fnmatchcase(str(member), str(_absolute_glob(root, e))) for e in excluded
             ):
@@ -536,7 +537,8 @@ def _members(found: Discovery, root: Path, workspace: dict[str, Any]) -> list[Pa
             pyproject = _member_pyproject(found, member)
             if pyproject is not None:
                 pyprojects.append(pyproject)
-    found.project_files.extend(p for p in pyprojects if p not in found.project_files)
+    known = set(found.project_files)
+    found.project_files.extend(p for p in dict.fromkeys(pyprojects) if p not in known)
     return pyprojects
 
 
@@ -547,6 +549,7 @@ def _document_or_empty(found: Discovery, directory: Path) -> dict[str, Any]:
 def _member_pyproject(found: Discovery, member: Path) -> Path | None:
     pyproject = member / "pyproject.toml"
     found.watch(pyproject)
+    found._listed.add(str(pyproject))
     if not member.is_dir():
         return None
     if not _regular(found, pyproject):
@@ -575,17 +578,18 @@ def _has_files(directory: Path, budget: int = 1000) -> bool:
     return False
 
 
-def _glob(found: Discovery, pattern: Path) -> list[Path]:
+def _glob(found: Discovery, pattern: Path) -> list[str]:
     """The paths a glob crate pattern matches (`*`, `?`, `[...]` within one part, `**` for
     any number of directories, hidden entries included), sorted; every directory whose
     listing was read is watched, so a member created later is noticed. A trailing `**`
     matches one directory or more, never the one it follows (uv 0.13: `packages/**` takes
     what is below `packages/`, not `packages/` itself). Each directory is listed once (one
-    `readdir`, no `stat` per entry), and at most MAX_LISTINGS of them."""
+    `readdir`, no `stat` per entry), and at most MAX_LISTINGS of them; paths stay strings
+    (a Path per entry costs more than the listing)."""
     parts = pattern.parts
-    matches: list[Path] = []
+    matches: list[str] = []
 
-    def walk(base: Path, rest: tuple[str, ...]) -> None:
+    def walk(base: str, rest: tuple[str, ...]) -> None:
         if not rest:
             matches.append(base)
             return
@@ -593,37 +597,37 @@ def _glob(found: Discovery, pattern: Path) -> list[Path]:
         if head == "**":
             if tail:
                 walk(base, tail)
-            for child, is_dir in _listing(found, base):
+            for name, is_dir in _listing(found, base):
                 if is_dir:
+                    child = os.path.join(base, name)
                     if not tail:
                         matches.append(child)
                     walk(child, rest)
         elif any(c in head for c in "*?["):
-            for child, _ in _listing(found, base):
-                if fnmatch.fnmatchcase(child.name, head):
-                    walk(child, tail)
-        elif (base / head).exists():
-            walk(base / head, tail)
+            for name, _ in _listing(found, base):
+                if fnmatch.fnmatchcase(name, head):
+                    walk(os.path.join(base, name), tail)
+        elif os.path.exists(os.path.join(base, head)):
+            walk(os.path.join(base, head), tail)
         else:
-            found.watch(base / head)  # a directory created later may hold members
+            found.watch(os.path.join(base, head))  # a directory created later may hold members
 
-    walk(Path(parts[0]), parts[1:])
-    return sorted(dict.fromkeys(matches))
+    walk(parts[0], parts[1:])
+    return sorted(dict.fromkeys(matches), key=lambda path: path.split(os.sep))
 
 
-def _listing(found: Discovery, directory: Path) -> list[tuple[Path, bool]]:
-    """The entries of `directory`, each with whether it is a directory (not a link to one);
+def _listing(found: Discovery, directory: str) -> list[tuple[str, bool]]:
+    """The names in `directory`, each with whether it is a directory (not a link to one);
     nothing once MAX_LISTINGS directories were listed."""
     if not found.spend("MAX_LISTINGS"):
         return []
     found.watch(directory)
-    found._listed.add(str(directory))
+    found._listed.add(directory)
     try:
         with os.scandir(directory) as entries:
-            listed = [(entry.name, _is_real_dir(entry)) for entry in entries]
+            return sorted((entry.name, _is_real_dir(entry)) for entry in entries)
     except OSError:
         return []
-    return [(directory / name, is_dir) for name, is_dir in sorted(listed)]
 
 
 def _is_real_dir(entry: os.DirEntry[str]) -> bool:

@@ -109,3 +109,17 @@ def test_a_large_honest_workspace_is_exported_in_time(tmp_path: Path, members: i
     assert seconds < LIMIT_SECONDS, f"hook took {seconds:.2f}s"
     assert lines == []
     assert stdout.count(f"_PASSWORD={SECRET};") == members + 1
+
+
+def test_a_star_glob_over_100000_sibling_directories_is_refused_within_the_bound(
+    tmp_path: Path,
+) -> None:
+    """One listing, 100,000 matches: the members bound, not the listings one, stops it."""
+    env = _environment(tmp_path)
+    project = tmp_path / "flat"
+    project.mkdir()
+    workspace = '\n[tool.uv.workspace]\nmembers = ["*"]\n'
+    (project / "pyproject.toml").write_text(_project("flat", ["corp"], workspace))
+    for n in range(100_000):
+        (project / f"d{n}").mkdir()
+    _assert_refused(project, env, "MAX_MEMBERS")
