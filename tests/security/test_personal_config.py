@@ -89,6 +89,21 @@ def test_a_safe_config_runs_its_program(world: World) -> None:
     assert world.canary.exists()
 
 
+def test_a_config_of_ours_in_a_sticky_shared_directory_is_used(world: World) -> None:
+    """A world-writable directory with the sticky bit (as /tmp): others cannot replace what
+    is ours there, so our own 0600 file in it is used."""
+    shared = world.root / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    config = shared / "uvcreds.toml"
+    config.write_text(world.config_text())
+    config.chmod(0o600)
+    world.env["UVCREDS_CONFIG"] = str(config)
+    done = world.uvcreds("export")
+    assert done.returncode == 0, done.stderr
+    assert f"UV_INDEX_CORP_PASSWORD={SECRET}" in done.stdout
+
+
 def test_a_0666_config_is_not_used(world: World) -> None:
     config = Path(world.env["UVCREDS_CONFIG"])
     config.parent.mkdir(parents=True)
@@ -131,6 +146,22 @@ def _in_a_sticky_directory(world: World, other: OtherUser) -> Path:
     return config
 
 
+def _their_link_in_a_sticky_directory(world: World, other: OtherUser) -> Path:
+    """UVCREDS_CONFIG names a path in a shared sticky directory where the other user put a
+    link to a config of the user's own: what it reads is theirs to choose."""
+    ours = world.root / "ours" / "config.toml"
+    ours.parent.mkdir(mode=0o755)
+    ours.write_text(world.config_text())
+    ours.chmod(0o644)
+    shared = world.root / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    config = shared / "uvcreds.toml"
+    other.symlink(ours, config)
+    world.env["UVCREDS_CONFIG"] = str(config)
+    return config
+
+
 def _in_their_own_directory(world: World, other: OtherUser) -> Path:
     """UVCREDS_CONFIG names a file in a directory of the other user's (0755, theirs)."""
     config = other.directory() / "config.toml"
@@ -141,7 +172,13 @@ def _in_their_own_directory(world: World, other: OtherUser) -> Path:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX owners and modes")
 @pytest.mark.parametrize(
-    "plant", [_into_open_config_dir, _in_a_sticky_directory, _in_their_own_directory]
+    "plant",
+    [
+        _into_open_config_dir,
+        _in_a_sticky_directory,
+        _their_link_in_a_sticky_directory,
+        _in_their_own_directory,
+    ],
 )
 def test_a_config_another_user_planted_runs_nothing(
     world: World,
@@ -149,5 +186,5 @@ def test_a_config_another_user_planted_runs_nothing(
     plant: Plant,
 ) -> None:
     config = plant(world, other_user)
-    assert config.stat().st_uid == other_user.uid
+    assert config.lstat().st_uid == other_user.uid
     assert_refused(world, config)
