@@ -6,7 +6,8 @@
 # command where nothing changed costs a few stat calls and no process at all.
 
 # The watched variables as this shell has them, in one string: set or not, length, value
-# (never exported).
+# (never exported). `uvcreds hook bash` redefines this for its own list, one expansion per
+# variable and no loop; this one serves until it has run.
 __uvcreds_values() {
   local v x s=
   for v in "${__uvcreds_vars[@]}"; do x=${!v-}; s+="${!v+set}${#x}:$x"; done

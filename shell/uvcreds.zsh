@@ -8,6 +8,7 @@
 zmodload zsh/datetime  # $EPOCHSECONDS without running date
 
 # Each watched variable as this shell has it: set or not, and its value (never exported).
+# `uvcreds hook zsh` redefines this for its own list, with no loop; this serves until then.
 __uvcreds_values() {
   emulate -L zsh
   local v

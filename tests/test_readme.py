@@ -66,6 +66,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import uvcreds
+from tests import test_direnv
 from tests.fakes.codeartifact import CodeArtifactFake, TokenRequest
 from tests.fakes.index import FakeIndex, IndexRequest, build_wheel
 from tests.helpers import make_isolated_env, run, uvcreds_cmd
@@ -397,7 +398,7 @@ def run_status(request: pytest.FixtureRequest, command: str) -> None:
 
 def run_eval_export(request: pytest.FixtureRequest, command: str) -> None:
     """The shell then holds username `aws` and the minted token; the project here gets a
-    lock through them (with the tour's `uv lock`). direnv's .envrc.example has the line."""
+    lock through them (with the tour's `uv lock`)."""
     assert command == TOUR_EXPORT
     tour: Tour = request.getfixturevalue("tour")
     exact = tour.exact
@@ -406,7 +407,32 @@ def run_eval_export(request: pytest.FixtureRequest, command: str) -> None:
     values = json.loads(shown)
     assert (values[USER_VAR], values[PASSWORD_VAR]) == ("aws", tour.minted)
     assert "uvcreds:" not in tour.session.stderr, tour.session.stderr
+
+
+def run_direnv_export(request: pytest.FixtureRequest, command: str) -> None:
+    """.envrc.example has the line; real direnv, once allowed, exports the credentials with
+    it (tests/test_direnv.py shows it reloads when a member is added)."""
     assert command in (ROOT / ".envrc.example").read_text().splitlines()
+    tmp_path: Path = request.getfixturevalue("tmp_path")
+    env = test_direnv.direnv_env(make_isolated_env(tmp_path / "env"))
+    config = Path(env["UVCREDS_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        '[[credential]]\nurl = "https://corp.example/"\nprovider = "env"\n'
+        'username = "me"\npassword-env = "CORP_TOKEN"\n'
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "0.1"\n\n[[tool.uv.index]]\nname = "corp"\n'
+        'url = "https://corp.example/simple/"\n'
+    )
+    test_direnv.allowed_envrc(project, env)
+    values = test_direnv.direnv_export(env, project)
+    assert (values["UV_INDEX_CORP_USERNAME"], values["UV_INDEX_CORP_PASSWORD"]) == (
+        "me",
+        test_direnv.SECRET,
+    )
 
 
 def run_uv_lock(request: pytest.FixtureRequest, command: str) -> None:
@@ -1079,6 +1105,7 @@ RUNNERS: dict[str, Runner] = {
     TOUR_LOCK: run_uv_lock,
     "uv publish": run_plain_uv_publish,
     TOUR_EXPORT: run_eval_export,
+    'eval "$(uvcreds export --format direnv)"': run_direnv_export,
     "uv tool install uvcreds": run_tool_install_not_on_pypi,
     "uv tool install .": run_tool_install_checkout,
     "cat pyproject.toml": run_cat_pyproject,

@@ -378,6 +378,20 @@ LAYOUTS: tuple[Layout, ...] = (
         compare=False,  # uvcreds says so instead: tests/test_discovery_uv.py
     ),
     Layout(
+        "ws-doublestar-trailing",
+        "members = ['packages/**'] with members a, c and c/d: uv 0.13 takes exactly those "
+        "three; packages/ itself (no pyproject.toml) is no member",
+        {
+            "proj/pyproject.toml": pyproject(
+                "root", ("r", url("r")), extra=workspace(["packages/**"])
+            ),
+            "proj/packages/a/pyproject.toml": pyproject("a", ("a", url("a")), deps=()),
+            "proj/packages/c/pyproject.toml": pyproject("c", ("c", url("c")), deps=()),
+            "proj/packages/c/d/pyproject.toml": pyproject("d", ("d", url("d")), deps=()),
+        },
+        _f("r", "a", "c", "d"),
+    ),
+    Layout(
         "ws-member-same-name",
         "root and member both define `corp`, on different paths: UV_INDEX_CORP_* goes to both",
         {
@@ -519,6 +533,29 @@ LAYOUTS: tuple[Layout, ...] = (
         },
         _f("p", "s2"),
         env={"XDG_CONFIG_DIRS": f"{ROOT}/sys1:{ROOT}/sys2:{ROOT}/sys3"},
+    ),
+    Layout(
+        "system-config-empty-xdg-entry",
+        "an empty $XDG_CONFIG_DIRS entry is skipped: nonexist::sys2 reads sys2/uv/uv.toml",
+        {
+            "proj/pyproject.toml": pyproject("proj", P),
+            "sys2/uv/uv.toml": uv_toml(("s2", url("s2"))),
+        },
+        _f("p", "s2"),
+        env={"XDG_CONFIG_DIRS": f"{ROOT}/nonexist::{ROOT}/sys2"},
+        uv_settings=_f("p", "s2"),
+        uv_says=f"Found system configuration in: {ROOT}/sys2/uv/uv.toml",
+    ),
+    Layout(
+        "system-config-leading-empty-xdg-entry",
+        "a leading empty $XDG_CONFIG_DIRS entry is skipped too: :sys2 reads sys2/uv/uv.toml",
+        {
+            "proj/pyproject.toml": pyproject("proj", P),
+            "sys2/uv/uv.toml": uv_toml(("s2", url("s2"))),
+        },
+        _f("p", "s2"),
+        env={"XDG_CONFIG_DIRS": f":{ROOT}/sys2"},
+        uv_settings=_f("p", "s2"),
     ),
     Layout(
         "user-config-xdg-beats-home",

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 # (routes/env/shells registers each; tests/test_argv.py checks the two lists agree). Here,
 # so that reading a command line loads no shell or format module.
 SHELL_NAMES = ("bash", "zsh", "fish", "pwsh")
-FORMAT_NAMES = ("sh", "fish", "pwsh", "dotenv", "json", "github")
+FORMAT_NAMES = ("sh", "fish", "pwsh", "dotenv", "json", "github", "direnv")
 
 
 class Export:

@@ -101,7 +101,7 @@ def cli(debug: bool) -> None:
     "format_name",
     type=click.Choice(FORMAT_NAMES),
     default="sh",
-    help="sh also suits bash, zsh and direnv's .envrc.",
+    help="sh also suits bash and zsh; direnv is sh plus watch_file for .envrc.",
 )
 @click.option("--publish", metavar="NAME", help="Also set UV_PUBLISH_* for this index.")
 @_script_option

@@ -49,7 +49,7 @@ def export(
         Path.cwd(), environ, locations, script=script, publish=publish, warn=warn
     )
     values = {**result.variables(), **result.publish}
-    out = render_format(format_name, values, environ)
+    out = render_format(format_name, values, environ, hook.watch_paths(result.watched, locations))
     for message in result.messages() + format_warnings(format_name, values):
         warn(message)
     return out, 0 if result.ok else 1
@@ -94,7 +94,7 @@ def hook_change(
         if keyring:
             answers.install_program(locations)
         problems = [*said, *result.messages()]
-        watch = (result.due_at, result.watched, result.secret_variables())
+        watch = (result.due_at, result.watched, result.shell_variables())
     except UvcredsError as exc:  # never break the prompt: say it once, keep what we had
         values, problems, watch = {}, [*said, str(exc)], (cache.NEVER, [], [])
         asked = False

@@ -134,6 +134,7 @@ class Result:
     due_at: float = cache.NEVER
     publish: dict[str, str] = field(default_factory=dict)  # UV_PUBLISH_*, when asked for
     notes: list[str] = field(default_factory=list)  # said, but the plan is kept (no problem)
+    read: Mapping[str, str | None] = field(default_factory=dict)  # each variable read, live
 
     @property
     def ok(self) -> bool:
@@ -171,6 +172,11 @@ class Result:
                 names += [str(v) for k, v in values.items() if k.endswith("-env") and v]
                 names += item.provider_module.SECRET_ENV if item.provider_module else ()
         return sorted({n for n in names if n.isidentifier() and n.isascii()})
+
+    def shell_variables(self) -> list[str]:
+        """What a shell compares before each prompt: the secret variables, and every other
+        variable the decision read (UVCREDS_CONFIG, UV_INDEX, ...), set or not."""
+        return plan.shell_names([*self.secret_variables(), *self.read])
 
     def names(self) -> list[str]:
         return list(dict.fromkeys(r.index.name for d in self.decisions for r in d.indexes))
@@ -210,9 +216,10 @@ def plan_decisions(
     """Steps 1 to 3 without fetching anything: what status, logout and doctor show."""
     recorded = RecordingEnviron(environ)
     discovery = discover(cwd, recorded, script=script, command=command)
-    result = Result(discovery, problems=list(discovery.problems))
+    result = Result(discovery, problems=list(discovery.problems), read=recorded.read)
+    config_file = Locations(recorded).config_file  # UVCREDS_CONFIG is an input like any
     try:
-        result.credentials = user_config(Path(locations.config_file))
+        result.credentials = user_config(Path(config_file))
     except UvcredsError as exc:
         result.problems.append(Problem(f"{exc}; your [[credential]] bindings are not used"))
     result.trust = trust.state(discovery, locations.data_dir)

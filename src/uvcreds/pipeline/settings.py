@@ -19,7 +19,7 @@ from uvcreds.errors import UvcredsError
 from uvcreds.model import Index, Problem
 from uvcreds.providers import PROVIDERS, detect, lookup
 from uvcreds.providers.base import Provider, Settings
-from uvcreds.state import trust
+from uvcreds.state import secure, trust
 from uvcreds.uv.discovery import Discovery, read_toml
 
 
@@ -49,8 +49,10 @@ class Credentials:
 
 
 def user_config(path: Path) -> Credentials:
-    """The user's `[[credential]]` entries; a malformed file is an error naming it."""
-    if not path.exists():
+    """The user's `[[credential]]` entries; a malformed file is an error naming it, and so
+    is one another local user could have written (secure.trusted_file): nothing from it is
+    used, since it binds secrets to hosts and names programs to run."""
+    if not secure.trusted_file(str(path), "personal config"):
         return Credentials(path, [])
     document = read_toml(path)
     entries = document.get("credential", [])

@@ -59,7 +59,7 @@ def unchanged(recorded: Mapping[str, object], environ: Mapping[str, str]) -> boo
     return all(digest(environ.get(name)) == value for name, value in recorded.items())
 
 
-VERSION = 6  # 6: each variable says whether uv asks the keyring for it without a username
+VERSION = 7  # 6: the keyring flag without a username; 7: the config in force recorded too
 WHAT = "plans directory"
 
 
@@ -262,6 +262,12 @@ def _valid_variable(entry: object) -> bool:
         and _optional_str(entry.get("key"))
         and isinstance(entry.get("always"), bool)
     )
+
+
+def shell_names(names: Sequence[str]) -> list[str]:
+    """The variables a shell watches between prompts: each once, sorted, only names a shell
+    can take as a word (the plan is data)."""
+    return sorted({name for name in names if _is_name(name)})
 
 
 def _is_name(value: object) -> bool:

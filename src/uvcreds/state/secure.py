@@ -43,6 +43,78 @@ def check_directory(path: str, what: str) -> bool:
     return True
 
 
+def trusted_file(path: str, what: str) -> bool:
+    """Whether `path` may be trusted like `~/.ssh/config` (DESIGN.md, "Personal configuration
+    is trusted like ~/.ssh"): False when nothing is there; True when it is a regular file
+    owned by us or root, not writable by group or others, reached through links of ours or
+    root's and directories no one else can write (a world-writable one only with the sticky
+    bit, as /tmp: others cannot replace what is ours there); else UvcredsError naming it."""
+    absolute = os.path.abspath(path)
+    try:
+        info = os.stat(absolute)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise UvcredsError(f"{path}: cannot use the {what}: {exc.strerror}") from None
+    if not hasattr(os, "getuid"):  # Windows: no POSIX owners or modes; ACLs guard the profile
+        return True
+    if not stat.S_ISREG(info.st_mode):
+        # As files.read_bounded says it of any TOML file: one wording for a FIFO or device.
+        raise UvcredsError(f"{path}: the TOML file is not a regular file; not read")
+    if not _ours_or_root(info):
+        raise UvcredsError(f"{path}: the {what} belongs to another user")
+    if info.st_mode & 0o022:
+        raise UvcredsError(f"{path}: the {what} is writable by others (run chmod 600 on it)")
+    real = os.path.realpath(absolute)
+    for link in _components(absolute):
+        _check_link(link, path, what)
+    for directory in dict.fromkeys([*_parents(absolute), *_parents(real)]):
+        _check_parent(directory, path, what)
+    return True
+
+
+def _ours_or_root(info: os.stat_result) -> bool:
+    return _ours(info) or info.st_uid == 0
+
+
+def _components(path: str) -> list[str]:
+    """`path` and each of its ancestors, as written."""
+    found = [path]
+    while os.path.dirname(path) != path:
+        path = os.path.dirname(path)
+        found.append(path)
+    return found
+
+
+def _parents(path: str) -> list[str]:
+    return _components(path)[1:]
+
+
+def _check_link(component: str, path: str, what: str) -> None:
+    """A link on the way must be ours or root's: another user's link points where they like."""
+    try:
+        info = os.lstat(component)
+    except OSError:
+        return  # gone meanwhile: the stat of the directories says the rest
+    if stat.S_ISLNK(info.st_mode) and not _ours_or_root(info):
+        raise UvcredsError(
+            f"{path}: the {what} is reached through {component}, a link of another user"
+        )
+
+
+def _check_parent(directory: str, path: str, what: str) -> None:
+    try:
+        info = os.stat(directory)
+    except OSError as exc:
+        raise UvcredsError(f"{path}: cannot use the {what}: {directory}: {exc.strerror}") from None
+    if not _ours_or_root(info):
+        raise UvcredsError(f"{path}: the {what} is in {directory}, a directory of another user")
+    if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+        raise UvcredsError(
+            f"{path}: the {what} is in {directory}, which others can write (run chmod go-w on it)"
+        )
+
+
 def make_directory(path: str, what: str) -> None:
     """Create `path` 0700 (its missing parents too) unless it exists, then check it."""
     if not check_directory(path, what):

@@ -215,6 +215,12 @@ PYPROJECT_ONLY_KEYS = frozenset(
 INDEX_BOOLEANS = ("explicit", "default")
 ENV_SOURCES = ("UV_DEFAULT_INDEX", "UV_INDEX")
 INDEX_CHOICES = {"format": ("simple", "flat"), "authenticate": ("auto", "always", "never")}
+# Bounds far above any real project (DESIGN.md, "Bounded"): past one, discovery stops, says
+# which in one line, and nothing is exported for the project, so a hostile tree cannot hold
+# the prompt. Discovery is linear in what it reads up to them.
+MAX_INDEXES = 1000  # index entries in all the files read for one project
+MAX_MEMBERS = 1000  # workspace members
+MAX_LISTINGS = 10_000  # directories listed to match member globs
 
 
 @dataclass
@@ -237,6 +243,11 @@ class Discovery:
     # each), with that file.
     publish_setting: tuple[str, str] | None = None
     check_setting: tuple[str, str] | None = None
+    exceeded: str | None = None  # the bound discovery stopped at; then there are no indexes
+    _watching: set[str] = field(default_factory=set, repr=False)
+    _listed: set[str] = field(default_factory=set, repr=False)  # watched in bulk: globs
+    _added: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def trust_dir(self) -> Path:
@@ -247,8 +258,32 @@ class Discovery:
         return self.project_files[0].parent if self.project_files else self.project_dir
 
     def watch(self, path: Path | str) -> None:
-        if str(path) not in self.watched:
-            self.watched.append(str(path))
+        text = str(path)
+        if text not in self._watching:
+            self._watching.add(text)
+            self.watched.append(text)
+
+    def spend(self, what: str, amount: int = 1) -> bool:
+        """Count `amount` of `what` (one of BOUNDS) against its bound; False (and, the first
+        time, the one line saying which bound, with every index dropped) once past it."""
+        if self.exceeded is not None:
+            return False
+        count = self._counts[what] = self._counts.get(what, 0) + amount
+        limit, noun = BOUNDS[what]
+        if count <= limit:
+            return True
+        self.exceeded = (
+            f"{self.root or self.project_dir}: more than {limit} {noun} (uvcreds' bound "
+            f"{what}); nothing is exported for this project"
+        )
+        self.indexes.clear()
+        self._added.clear()
+        self.problems.append(Problem(self.exceeded))
+        # The shell stats each watched path at every prompt: not the thousands of directories
+        # listed or members found. The retry after a failure (30 s, doubling) notices a tree
+        # cut down since.
+        self.watched[:] = [path for path in self.watched if path not in self._listed]
+        return False
 
     def document(self, path: Path, *, project: bool) -> dict[str, Any] | None:
         """A TOML file parsed once; None when it does not parse (the caller says how uv
@@ -280,6 +315,13 @@ class Discovery:
     def settings_index(self, name: str) -> Index | None:
         """The first definition of `name` there, as uv takes it."""
         return next((i for i in self.settings_indexes() if i.name == name), None)
+
+
+BOUNDS = {
+    "MAX_INDEXES": (MAX_INDEXES, "index entries"),
+    "MAX_MEMBERS": (MAX_MEMBERS, "workspace members"),
+    "MAX_LISTINGS": (MAX_LISTINGS, "directories listed for member globs"),
+}
 
 
 def is_truthy(value: str | None) -> bool:
@@ -345,7 +387,8 @@ def discover(
         # SCRIPT` from the current one: a variable exported here reaches both.
         here = Discovery(project_dir=working, documents=found.documents)
         _workspace(here)
-        found.watched.extend(p for p in here.watched if p not in found.watched)
+        for path in here.watched:
+            found.watch(path)
         found.project_reads.update(here.project_reads)
         starts.append(here.root or working)
     _add_settings(found, environ, working, starts)
@@ -456,6 +499,8 @@ def _add_env_entries(found: Discovery, variable: str, value: str) -> None:
 
 
 def _add_index(found: Discovery, index: Index, where: str) -> None:
+    if not found.spend("MAX_INDEXES"):
+        return
     problem = name_problem(index.name)
     if problem:
         _say(found, index.role, Problem(f"{where}: {problem}; rename it"))
@@ -470,6 +515,7 @@ def _add_index(found: Discovery, index: Index, where: str) -> None:
             index.role,
             Problem(f"{where}: index {index.name!r} has a URL uv cannot parse ({exc}); fix it"),
         )
+    found._added.setdefault((index.source, index.name), index.role)
     found.indexes.append(
         Index(
             name=index.name,
@@ -590,17 +636,20 @@ def _members(found: Discovery, root: Path, workspace: dict[str, Any]) -> list[Pa
     seen = {root} if isinstance(_document_or_empty(found, root).get("project"), dict) else set()
     excluded = _strings(workspace.get("exclude"))
     for pattern in _strings(workspace.get("members")):
-        for member in _glob(found, _absolute_glob(root, pattern)):
-            member = Path(os.path.normpath(member))
+        for matched in _glob(found, _absolute_glob(root, pattern)):
+            member = Path(os.path.normpath(matched))
             if member in seen or any(
                 fnmatch.fnmatchcase(str(member), str(_absolute_glob(root, e))) for e in excluded
             ):
                 continue
             seen.add(member)
+            if not found.spend("MAX_MEMBERS"):
+                return []
             pyproject = _member_pyproject(found, member)
             if pyproject is not None:
                 pyprojects.append(pyproject)
-    found.project_files.extend(p for p in pyprojects if p not in found.project_files)
+    known = set(found.project_files)
+    found.project_files.extend(p for p in dict.fromkeys(pyprojects) if p not in known)
     return pyprojects
 
 
@@ -611,6 +660,7 @@ def _document_or_empty(found: Discovery, directory: Path) -> dict[str, Any]:
 def _member_pyproject(found: Discovery, member: Path) -> Path | None:
     pyproject = member / "pyproject.toml"
     found.watch(pyproject)
+    found._listed.add(str(pyproject))
     if not member.is_dir():
         return None
     if not _regular(found, pyproject):
@@ -639,42 +689,63 @@ def _has_files(directory: Path, budget: int = 1000) -> bool:
     return False
 
 
-def _glob(found: Discovery, pattern: Path) -> list[Path]:
+def _glob(found: Discovery, pattern: Path) -> list[str]:
     """The paths a glob crate pattern matches (`*`, `?`, `[...]` within one part, `**` for
     any number of directories, hidden entries included), sorted; every directory whose
-    listing was read is watched, so a member created later is noticed."""
+    listing was read is watched, so a member created later is noticed. A trailing `**`
+    matches one directory or more, never the one it follows (uv 0.13: `packages/**` takes
+    what is below `packages/`, not `packages/` itself). Each directory is listed once (one
+    `readdir`, no `stat` per entry), and at most MAX_LISTINGS of them; paths stay strings
+    (a Path per entry costs more than the listing)."""
     parts = pattern.parts
-    matches: list[Path] = []
+    matches: list[str] = []
 
-    def walk(base: Path, rest: tuple[str, ...]) -> None:
+    def walk(base: str, rest: tuple[str, ...]) -> None:
         if not rest:
             matches.append(base)
             return
         head, tail = rest[0], rest[1:]
         if head == "**":
-            walk(base, tail)
-            for child in _listing(found, base):
-                if child.is_dir() and not child.is_symlink():
+            if tail:
+                walk(base, tail)
+            for name, is_dir in _listing(found, base):
+                if is_dir:
+                    child = os.path.join(base, name)
+                    if not tail:
+                        matches.append(child)
                     walk(child, rest)
         elif any(c in head for c in "*?["):
-            for child in _listing(found, base):
-                if fnmatch.fnmatchcase(child.name, head):
-                    walk(child, tail)
-        elif (base / head).exists():
-            walk(base / head, tail)
+            for name, _ in _listing(found, base):
+                if fnmatch.fnmatchcase(name, head):
+                    walk(os.path.join(base, name), tail)
+        elif os.path.exists(os.path.join(base, head)):
+            walk(os.path.join(base, head), tail)
         else:
-            found.watch(base / head)  # a directory created later may hold members
+            found.watch(os.path.join(base, head))  # a directory created later may hold members
 
-    walk(Path(parts[0]), parts[1:])
-    return sorted(dict.fromkeys(matches))
+    walk(parts[0], parts[1:])
+    return sorted(dict.fromkeys(matches), key=lambda path: path.split(os.sep))
 
 
-def _listing(found: Discovery, directory: Path) -> list[Path]:
+def _listing(found: Discovery, directory: str) -> list[tuple[str, bool]]:
+    """The names in `directory`, each with whether it is a directory (not a link to one);
+    nothing once MAX_LISTINGS directories were listed."""
+    if not found.spend("MAX_LISTINGS"):
+        return []
     found.watch(directory)
+    found._listed.add(directory)
     try:
-        return sorted(directory.iterdir())
+        with os.scandir(directory) as entries:
+            return sorted((entry.name, _is_real_dir(entry)) for entry in entries)
     except OSError:
         return []
+
+
+def _is_real_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 # --- settings files ----------------------------------------------------------------------
@@ -774,6 +845,8 @@ def _index_entries_problem(entries: object) -> str | None:
         return None
     if not isinstance(entries, list):
         return "'index' is not an array of tables"
+    if len(entries) > MAX_INDEXES:
+        return None  # not checked one by one: the bound says it when they are read
     names: set[str] = set()
     for position, entry in enumerate(entries, start=1):
         problem = _index_entry_problem(entry)
@@ -862,6 +935,8 @@ def _add_indexes(
         _say(found, role, Problem(f"{path}: {table} must be an array of tables"))
         return
     for position, entry in enumerate(entries, start=1):
+        if found.exceeded is not None:
+            return
         where = f"{path}: {table} entry {position}"
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
             _say(found, role, Problem(f"{where} needs a string 'url'"))
@@ -890,13 +965,16 @@ def _add_indexes(
 def _seen(found: Discovery, source: str, name: str, role: str) -> bool:
     """Whether this file's index is in the list already; one kept only as FALLBACK (a
     project file uv skips as settings) takes the role it is read for after all."""
-    for position, index in enumerate(found.indexes):
-        if index.source == source and index.name == name:
-            if index.role == FALLBACK and role != FALLBACK:
-                del found.indexes[position]
-                return False
-            return True
-    return False
+    earlier = found._added.get((source, name))
+    if earlier is None:
+        return False
+    if earlier == FALLBACK and role != FALLBACK:
+        del found._added[(source, name)]
+        found.indexes[:] = [
+            i for i in found.indexes if (i.source, i.name, i.role) != (source, name, FALLBACK)
+        ]
+        return False
+    return True
 
 
 def _resolve_url(url: str, base: Path) -> str:
@@ -978,14 +1056,15 @@ def _user_config_dir(environ: Mapping[str, str]) -> Path:
 
 
 def system_candidates(environ: Mapping[str, str]) -> list[Path]:
-    """Where uv looks for the system uv.toml, in order: each XDG_CONFIG_DIRS entry (up to an
-    empty one, default /etc/xdg), then /etc/uv."""
+    """Where uv looks for the system uv.toml, in order: each non-empty XDG_CONFIG_DIRS entry
+    (default /etc/xdg), then /etc/uv. uv 0.13 skips an empty entry (`a::b` reads `b`),
+    measured with its `-v` log; older sources stopped there."""
     if sys.platform == "win32":
         return [Path(environ.get("SYSTEMDRIVE", "C:") + "\\") / "ProgramData" / "uv" / "uv.toml"]
     candidates = []
     for directory in (environ.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(":"):
         if not directory:
-            break
+            continue
         candidates.append(Path(directory) / "uv" / "uv.toml")
     return [*candidates, Path("/etc/uv/uv.toml")]
 

@@ -11,12 +11,21 @@ from uvcreds.state import fastjson
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 
-def render(format_name: str, values: Mapping[str, str], environ: Mapping[str, str]) -> str:
+def render(
+    format_name: str,
+    values: Mapping[str, str],
+    environ: Mapping[str, str],
+    watched: Sequence[str] = (),
+) -> str:
+    """The variables for one consumer; `watched`: every path the decision depended on (the
+    direnv format has direnv watch them)."""
     if format_name == "sh":
         return SHELLS["bash"].render(values)
+    if format_name == "direnv":
+        return SHELLS["bash"].render(values) + direnv_watch(watched)
     if format_name in ("fish", "pwsh"):
         return SHELLS[format_name].render(values)
     if format_name == "dotenv":
@@ -26,6 +35,17 @@ def render(format_name: str, values: Mapping[str, str], environ: Mapping[str, st
     if format_name == "github":
         return github(values, environ)
     raise UvcredsError(f"unknown format {format_name!r} (known: {', '.join(FORMAT_NAMES)})")
+
+
+def direnv_watch(paths: Sequence[str]) -> str:
+    """One `watch_file` (one `direnv watch` process, not one per path) naming every path,
+    one per line: files and the directories whose listing decides members, existing or not
+    yet, so direnv reloads exactly when uvcreds' own hook would run again."""
+    if not paths:
+        return ""
+    from uvcreds.routes.env.shells.bash import quote
+
+    return "watch_file" + "".join(f" \\\n  {quote(path)}" for path in paths) + "\n"
 
 
 def warnings(format_name: str, values: Mapping[str, str]) -> list[str]:

@@ -58,7 +58,7 @@ def run_fast(command: Export | Hook, environ: Mapping[str, str]) -> int | None:
     if isinstance(command, Export):
         if format_warnings(command.format, values):
             return None  # the full path prints them
-        out = render_format(command.format, values, environ)
+        out = render_format(command.format, values, environ, watch_paths(watched, locations))
     else:
         if keyring and not os.path.exists(locations.keyring_program):
             return None  # the full path writes it
@@ -103,7 +103,8 @@ def planned_values(
         due = min(due, due_at)
     watched = [str(entry[0]) for entry in document["watch"]]
     asked = any(variable["always"] for variable in document["variables"])
-    return values, due, watched, document["secret_env"], asked
+    names = plan.shell_names([*document["secret_env"], *document["env"]])
+    return values, due, watched, names, asked
 
 
 def keyring_values(values: Mapping[str, str], *, asked: bool) -> dict[str, str]:
@@ -182,11 +183,16 @@ def respond(
         {"prev": kept, "stamp": stamp, "said": said, "fails": failures}
     )
     directory = _shell_directory(cwd, environ)
-    # The token cache too: a refresh or logout in another shell changes what this one needs.
-    watching = _fewer([*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)])
+    watching = _fewer(watch_paths(watched, locations))
     out = shell.render(changes)
     out += shell.render_watch(directory, stamp, int(due), watching, variables)
     return out, [] if said == state.get("said") else list(problems)
+
+
+def watch_paths(watched: Sequence[str], locations: Locations) -> list[str]:
+    """What a shell (or direnv) watches: the plan's paths, and the token cache too, since a
+    refresh or logout in another shell changes what this one needs."""
+    return [*watched, os.path.join(locations.cache_dir, cache.TOKENS_FILE)]
 
 
 def _fewer(paths: Sequence[str]) -> list[str]:

@@ -38,6 +38,27 @@ def render(changes: Mapping[str, str | None]) -> str:
 def render_watch(
     directory: str, stamp: str, due: int, watched: Sequence[str], variables: Sequence[str]
 ) -> str:
+    return watch_line(directory, stamp, due, watched, variables) + values_function(variables)
+
+
+def values_function(variables: Sequence[str]) -> str:
+    """The snippet's `__uvcreds_values`, written out for these variables: one expansion
+    each (`s<length>:<value>` when set), no loop and no indirection, so a prompt watching
+    every variable the decision read costs about what one did. Only plain names."""
+    words = "".join(
+        f"${{{name}+s${{#{name}}}:${name}}}|" for name in variables if _is_plain_name(name)
+    )
+    return f'__uvcreds_values() {{ __uvcreds_seen="{words}"; }}\n'
+
+
+def _is_plain_name(name: str) -> bool:
+    return name.isidentifier() and name.isascii()
+
+
+def watch_line(
+    directory: str, stamp: str, due: int, watched: Sequence[str], variables: Sequence[str]
+) -> str:
+    """The snippet's state (see Shell.render_watch); zsh takes it as it is."""
     files = " ".join(quote(path) for path in watched)
     names = " ".join(quote(name) for name in variables)
     return (
