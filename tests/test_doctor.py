@@ -25,7 +25,7 @@ from tests.helpers import credential, run, uvcreds_cmd, write_project, write_use
 from tests.providers.test_aws import SSO_PROFILE
 from uvcreds.commands import doctor
 from uvcreds.model import Credential, Index
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import decide
 from uvcreds.pipeline.settings import Resolved
 from uvcreds.providers.base import HeldIn, Settings
 from uvcreds.urls import parse
@@ -545,12 +545,12 @@ JFROG = "https://acme.jfrog.io/artifactory/api/pypi/pypi-local/simple/"
 
 def decision_for(
     provider: str, url: str, username: str, *, held: bool = True
-) -> tuple[resolve.Decision, Resolved]:
+) -> tuple[decide.Decision, Resolved]:
     target = parse(url)
     index = Index("corp", url, "pyproject.toml", target=target)
     settings = Settings({}, {}, origin="CONFIG")
     item = Resolved(index, provider, settings, binding=target)
-    decision = resolve.Decision("CORP", [item], item)
+    decision = decide.Decision("CORP", [item], item)
     decision.credential = Credential(username, "tok", None if held else time.time() + 3600)
     decision.held_in = HeldIn("PW", None, username) if held else None
     return decision, item

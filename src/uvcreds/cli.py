@@ -20,7 +20,7 @@ from uvcreds.commands import execute
 from uvcreds.commands import plain as commands
 from uvcreds.commands import status as status_command
 from uvcreds.errors import UvcredsError, say
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import decide, obtain, resolve
 from uvcreds.routes import store as store_route
 from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import cache, trust
@@ -53,7 +53,7 @@ class _Group(click.Group):
             ctx.exit(130)
 
 
-def _collect(script: Path | None = None, **kwargs: Any) -> resolve.Result:
+def _collect(script: Path | None = None, **kwargs: Any) -> decide.Result:
     return resolve.collect(
         Path.cwd(), os.environ, Locations(os.environ), script=script, warn=_warn, **kwargs
     )
@@ -183,7 +183,7 @@ def status(as_json: bool, script: Path | None) -> None:
 @_script_option
 def refresh(names: Sequence[str], due: bool, script: Path | None) -> None:
     """Get new tokens now, ignoring the cache."""
-    mode = resolve.DUE if due else resolve.FORCE
+    mode = obtain.DUE if due else obtain.FORCE
     result = _collect(script, refresh=mode, names=set(names) if names else None)
     _check_names(result, names)
     renewed = store_route.keep(result, os.environ, Locations(os.environ), only_own=True)
@@ -218,7 +218,7 @@ def logout(names: Sequence[str], everything: bool) -> None:
         ]
         services = store_route.services_of(dataclasses.replace(result, decisions=chosen))
         keys = {
-            resolve.cache_key(d.chosen)
+            obtain.cache_key(d.chosen)
             for d in result.decisions
             if d.chosen is not None
             and d.held_in is None
@@ -348,7 +348,7 @@ def doctor(names: Sequence[str], as_json: bool, script: Path | None) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-def _check_names(result: resolve.Result, names: Sequence[str]) -> None:
+def _check_names(result: decide.Result, names: Sequence[str]) -> None:
     known = set(result.names())
     for name in names:
         if name not in known:

@@ -51,7 +51,7 @@ class Problem:
     is_error: bool = True
 
 
-# Where a credential came from, which decides where it may go (resolve.Scope).
+# Where a credential came from, which decides where it may go (decide.Scope).
 MINTED = "minted"  # a vendor issued it for its own anchored host
 VENDOR_VARIABLE = "vendor variable"  # the vendor's own default variable (SYSTEM_ACCESSTOKEN)
 USER_SECRET = "user secret"  # a secret the user holds: only where a binding says

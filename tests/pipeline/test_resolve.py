@@ -11,7 +11,7 @@ import pytest
 
 from uvcreds import urls
 from uvcreds.errors import UvcredsError
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import decide, resolve
 from uvcreds.state.paths import Locations
 
 SECRET = "s3cret/+="
@@ -51,7 +51,7 @@ class World:
             text += f"\n[[tool.uv.index]]\nname = {json.dumps(name)}\nurl = {json.dumps(url)}\n"
         (self.project / "pyproject.toml").write_text(text + extra)
 
-    def collect(self, **options: object) -> resolve.Result:
+    def collect(self, **options: object) -> decide.Result:
         said: list[str] = []
         return resolve.collect(
             self.project,

@@ -24,7 +24,7 @@ from pathlib import Path
 from uvcreds import __version__, urls
 from uvcreds.errors import printable
 from uvcreds.model import VENDOR_VARIABLE, Problem
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import decide, resolve
 from uvcreds.pipeline.settings import Resolved
 from uvcreds.providers import PROVIDERS, detect
 from uvcreds.providers.base import timeout
@@ -143,14 +143,12 @@ def prepare(
     *,
     script: Path | None = None,
     warn: Warn,
-) -> resolve.Result:
+) -> decide.Result:
     """What uvcreds would export here now: the pipeline, the cache used as export uses it."""
     return resolve.collect(cwd, environ, locations, script=script, warn=warn)
 
 
-def examine(
-    result: resolve.Result, environ: Mapping[str, str], names: Sequence[str] = ()
-) -> Report:
+def examine(result: decide.Result, environ: Mapping[str, str], names: Sequence[str] = ()) -> Report:
     """Every index of `result` (or those named), explained and probed; the probes run at
     once, all within UVCREDS_TIMEOUT."""
     seconds = timeout(environ)
@@ -197,7 +195,7 @@ def examine(
 
 
 def _row(
-    result: resolve.Result, decision: resolve.Decision, item: Resolved, environ: Mapping[str, str]
+    result: decide.Result, decision: decide.Decision, item: Resolved, environ: Mapping[str, str]
 ) -> Row:
     credential, expires = credential_state(decision, item, environ)
     return Row(
@@ -217,7 +215,7 @@ def _row(
 
 
 def credential_state(
-    decision: resolve.Decision, item: Resolved, environ: Mapping[str, str]
+    decision: decide.Decision, item: Resolved, environ: Mapping[str, str]
 ) -> tuple[str, float | None]:
     """Which credential uvcreds has for this index, from where, until when; never a secret."""
     if item.problem is not None:
@@ -262,7 +260,7 @@ def _set_by_uvcreds(environ: Mapping[str, str]) -> set[str]:
 
 
 def shell_state(
-    decision: resolve.Decision,
+    decision: decide.Decision,
     environ: Mapping[str, str],
     set_by_uvcreds: set[str],
     *,
@@ -331,12 +329,12 @@ SHELL_NOTES = {
 # --- the probe -----------------------------------------------------------------------------
 
 
-def _sendable(decision: resolve.Decision, item: Resolved) -> bool:
+def _sendable(decision: decide.Decision, item: Resolved) -> bool:
     """Whether the credential may go to this index: uvcreds exports it for its variable, and
     its scope covers this very URL."""
     if decision.credential is None or decision.problem is not None or decision.chosen is None:
         return False
-    return resolve.scope_of(decision.chosen, decision.credential).covers(item.index)
+    return decide.scope_of(decision.chosen, decision.credential).covers(item.index)
 
 
 def _basic(username: str, password: str) -> str:
@@ -435,7 +433,7 @@ def _get(url: str, authorization: str | None, seconds: float) -> tuple[int, str 
 
 
 def explain(
-    decision: resolve.Decision,
+    decision: decide.Decision,
     item: Resolved,
     without: Answer | None,
     with_credential: Answer | None,
@@ -461,7 +459,7 @@ def _without_credentials(item: Resolved, without: Answer) -> str:
 
 
 def _with_credential(
-    decision: resolve.Decision, item: Resolved, without: Answer, answer: Answer
+    decision: decide.Decision, item: Resolved, without: Answer, answer: Answer
 ) -> tuple[str, bool, list[str]]:
     assert decision.credential is not None and decision.chosen is not None
     name = decision.chosen.index.name
@@ -526,7 +524,7 @@ def _vendor_host(item: Resolved) -> str | None:
     return found if found is not None and PROVIDERS[found].VENDOR is not None else None
 
 
-def _where(decision: resolve.Decision) -> str:
+def _where(decision: decide.Decision) -> str:
     """Where the password was read from, for a fix."""
     if decision.held_in is not None:
         return decision.held_in.password_env
@@ -550,7 +548,7 @@ def password_problem(password: str, where: str) -> str | None:
     return None
 
 
-def username_problem(vendor: str | None, username: str, decision: resolve.Decision) -> str | None:
+def username_problem(vendor: str | None, username: str, decision: decide.Decision) -> str | None:
     """Why this username breaks the vendor's convention (the provider's own fact), or None."""
     assert decision.chosen is not None
     clause = PROVIDERS[vendor].username_problem(username) if vendor else None
@@ -559,7 +557,7 @@ def username_problem(vendor: str | None, username: str, decision: resolve.Decisi
     return f"{clause}; fix username in {decision.chosen.settings.origin}"
 
 
-def _refused(decision: resolve.Decision, vendor: str | None) -> str:
+def _refused(decision: decide.Decision, vendor: str | None) -> str:
     assert decision.chosen is not None
     name = decision.chosen.index.name
     kept = f" (the username follows {PROVIDERS[vendor].VENDOR}'s convention)" if vendor else ""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from uvcreds.errors import UvcredsError, say
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import decide, resolve
 from uvcreds.routes import store as store_route
 from uvcreds.state.paths import Locations
 from uvcreds.uv import commandline as uvargs
@@ -92,7 +92,7 @@ def exec_command(command: Sequence[str], *, publish: str | None, keyring: bool, 
     return status
 
 
-def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
+def _collect_for(command: Sequence[str], **kwargs: Any) -> decide.Result:
     """exec: for uv (or uvx), the project and indexes of the command it runs, read from its
     own options as uv reads them; for any other program, what `export` gives."""
     parsed = uvargs.parse(command)
@@ -118,7 +118,7 @@ def _collect_for(command: Sequence[str], **kwargs: Any) -> resolve.Result:
     )
 
 
-def _store_collect(command: Sequence[str]) -> resolve.Result:
+def _store_collect(command: Sequence[str]) -> decide.Result:
     """exec --store: the pipeline, due tokens renewed now, and uv's store brought up to date
     (with the uv that COMMAND is, when it is uv)."""
     environ, locations = os.environ, Locations(os.environ)

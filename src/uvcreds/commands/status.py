@@ -7,7 +7,7 @@ from pathlib import Path
 
 from uvcreds.errors import UvcredsError, printable
 from uvcreds.model import Problem
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import obtain, resolve
 from uvcreds.routes import store as store_route
 from uvcreds.state import cache
 from uvcreds.state.paths import Locations
@@ -28,7 +28,7 @@ def rows(
     rows: list[dict[str, object]] = []
     held = store_route.describer(environ, locations)
     for decision in result.decisions:
-        token, expires = resolve.token_state(decision, tokens)
+        token, expires = obtain.token_state(decision, tokens)
         for item in decision.indexes:
             rows.append(
                 {

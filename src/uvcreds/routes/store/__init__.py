@@ -13,7 +13,7 @@ from pathlib import Path
 
 from uvcreds import urls
 from uvcreds.errors import UvcredsError
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import decide, obtain, resolve
 from uvcreds.routes.store import keeper, records, uvstore
 from uvcreds.state import cache
 from uvcreds.state.paths import Locations
@@ -29,7 +29,7 @@ def collect(
     progress: Warn,
     *,
     script: Path | None = None,
-) -> resolve.Result:
+) -> decide.Result:
     """The pipeline for the store route: per URL (uv picks the entry by the URL it calls,
     so a shared variable name blocks nothing), and a token that is due is renewed now
     rather than in the background, so the entry is fresh before the command runs."""
@@ -43,7 +43,7 @@ def collect(
             locations,
             script=script,
             per_url=True,
-            refresh=resolve.DUE,
+            refresh=obtain.DUE,
             warn=warn,
             progress=progress,
         )
@@ -51,7 +51,7 @@ def collect(
 
 
 def keep(
-    result: resolve.Result,
+    result: decide.Result,
     environ: Mapping[str, str],
     locations: Locations,
     command: Sequence[str] = (),
@@ -64,7 +64,7 @@ def keep(
 
 
 def keep_until(
-    result: resolve.Result,
+    result: decide.Result,
     environ: Mapping[str, str],
     locations: Locations,
     command: Sequence[str] = (),
@@ -97,7 +97,7 @@ def logout(
     return outcome.removed, outcome.messages
 
 
-def services_of(result: resolve.Result) -> set[str]:
+def services_of(result: decide.Result) -> set[str]:
     """The service keys of the entries `result`'s credentials would have (for logout NAME)."""
     found: set[str] = set()
     for decision in result.decisions:
@@ -118,7 +118,7 @@ def describer(environ: Mapping[str, str], locations: Locations) -> keeper.Descri
 
 
 def publish_username(
-    result: resolve.Result, environ: Mapping[str, str], command: Sequence[str]
+    result: decide.Result, environ: Mapping[str, str], command: Sequence[str]
 ) -> dict[str, str]:
     """`UV_PUBLISH_USERNAME` for `uv publish` when uv's store has exactly one entry for its
     publish URL: in a terminal uv publish asks for a username before it looks in its store,
@@ -134,7 +134,7 @@ def publish_username(
 
 
 def _publish_target(
-    result: resolve.Result, environ: Mapping[str, str], arguments: list[str]
+    result: decide.Result, environ: Mapping[str, str], arguments: list[str]
 ) -> urls.Url | None:
     """The URL `uv publish ARGUMENTS` uploads to, as far as its own options say."""
     url, name = environ.get("UV_PUBLISH_URL"), environ.get("UV_PUBLISH_INDEX")

@@ -19,7 +19,7 @@ from typing import Optional
 from uvcreds import urls
 from uvcreds.errors import UvcredsError
 from uvcreds.model import Credential
-from uvcreds.pipeline import resolve
+from uvcreds.pipeline import decide
 from uvcreds.pipeline.settings import Resolved
 from uvcreds.routes.store import records, uvstore
 from uvcreds.state import cache
@@ -38,7 +38,7 @@ class Want:
     expires_at: float | None
 
 
-def wanted(result: resolve.Result) -> tuple[list[Want], list[str]]:
+def wanted(result: decide.Result) -> tuple[list[Want], list[str]]:
     """The entries for every credential the pipeline got, and one line per index whose
     credential uv's store cannot hold."""
     wants: list[Want] = []
@@ -76,7 +76,7 @@ def wanted(result: resolve.Result) -> tuple[list[Want], list[str]]:
 def prefix_for(chosen: Resolved, credential: Credential | None) -> urls.Url | None:
     """Where the entry goes: the binding, the allowed project's index, or the vendor
     resource, each less a trailing `simple` segment (where the index's files are)."""
-    scope = resolve.scope_of(chosen, credential)
+    scope = decide.scope_of(chosen, credential)
     target = chosen.index.target
     if scope.binding is not None:
         return uvstore.service_for(scope.binding)
