@@ -8,7 +8,8 @@ import pytest
 
 from uvcreds.model import SETTINGS
 from uvcreds.names import env_stem, name_problem, password_var, username_var
-from uvcreds.uv.discovery import Discovery, discover
+from uvcreds.uv.discovery import discover
+from uvcreds.uv.found import Discovery
 
 
 @pytest.fixture

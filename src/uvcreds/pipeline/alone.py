@@ -16,7 +16,7 @@ from uvcreds.pipeline.obtain import USE, obtain, refresh_in_background, usable_c
 from uvcreds.pipeline.settings import Credentials, Resolved, resolve
 from uvcreds.state import cache, trust
 from uvcreds.state.paths import Locations
-from uvcreds.uv.discovery import Discovery
+from uvcreds.uv.found import Discovery
 
 Warn = Callable[[str], None]
 

@@ -14,7 +14,7 @@ from uvcreds.pipeline.settings import Credentials, Resolved
 from uvcreds.providers import PROVIDERS
 from uvcreds.providers.base import HeldIn
 from uvcreds.state import cache, plan, trust
-from uvcreds.uv.discovery import Discovery
+from uvcreds.uv.found import Discovery
 
 Warn = Callable[[str], None]
 

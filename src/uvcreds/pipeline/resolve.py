@@ -40,7 +40,8 @@ from uvcreds.pipeline.settings import resolve, user_config
 from uvcreds.state import cache, plan, trust
 from uvcreds.state.paths import Locations
 from uvcreds.uv import commandline as uvargs
-from uvcreds.uv.discovery import Discovery, discover
+from uvcreds.uv.discovery import discover
+from uvcreds.uv.found import Discovery
 
 Warn = Callable[[str], None]
 

@@ -20,7 +20,8 @@ from uvcreds.model import Index, Problem
 from uvcreds.providers import PROVIDERS, detect, lookup
 from uvcreds.providers.base import Provider, Settings
 from uvcreds.state import secure, trust
-from uvcreds.uv.discovery import Discovery, read_toml
+from uvcreds.uv.found import Discovery
+from uvcreds.uv.toml import read_toml
 
 
 @dataclass(frozen=True)

@@ -26,333 +26,25 @@ too, as FALLBACK: never used, but a place the credential could go.
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from uvcreds import urls
-from uvcreds.debug import log
-from uvcreds.errors import UvcredsError
 from uvcreds.model import FALLBACK, IDLE, PROJECT, SETTINGS, UPLOAD, Index, Problem
 from uvcreds.names import env_stem, name_problem
-from uvcreds.state import files
 from uvcreds.uv import commandline as uvargs
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:
-    import tomli as tomllib
-
-
-# `[tool.uv]` keys uv 0.13 accepts: any other makes uv skip the whole table.
-TOOL_UV_KEYS = frozenset(
-    [
-        "add-bounds",
-        "allow-insecure-host",
-        "audit",
-        "build-backend",
-        "build-constraint-dependencies",
-        "cache-dir",
-        "cache-keys",
-        "check-url",
-        "compile-bytecode",
-        "concurrent-builds",
-        "concurrent-downloads",
-        "concurrent-installs",
-        "config-settings",
-        "config-settings-package",
-        "conflicts",
-        "constraint-dependencies",
-        "default-groups",
-        "dependency-groups",
-        "dependency-metadata",
-        "dev-dependencies",
-        "environments",
-        "exclude-dependencies",
-        "exclude-newer",
-        "exclude-newer-package",
-        "extra-build-dependencies",
-        "extra-build-variables",
-        "extra-index-url",
-        "find-links",
-        "fork-strategy",
-        "http-proxy",
-        "https-proxy",
-        "index",
-        "index-strategy",
-        "index-url",
-        "keyring-provider",
-        "link-mode",
-        "managed",
-        "native-tls",
-        "no-binary",
-        "no-binary-package",
-        "no-build",
-        "no-build-isolation",
-        "no-build-isolation-package",
-        "no-build-package",
-        "no-cache",
-        "no-index",
-        "no-proxy",
-        "no-sources",
-        "no-sources-package",
-        "offline",
-        "override-dependencies",
-        "package",
-        "pip",
-        "prerelease",
-        "prerelease-package",
-        "preview",
-        "preview-features",
-        "publish-url",
-        "pypy-install-mirror",
-        "python-downloads",
-        "python-downloads-json-url",
-        "python-install-mirror",
-        "python-preference",
-        "reinstall",
-        "reinstall-package",
-        "required-environments",
-        "required-version",
-        "resolution",
-        "sources",
-        "system-certs",
-        "torch-backend",
-        "trusted-publishing",
-        "upgrade",
-        "upgrade-package",
-        "workspace",
-    ]
-)
-# `[tool.uv.pip]` keys uv 0.13 accepts (its own error lists them): any other, `index`
-# among them, makes uv skip the whole `[tool.uv]` table.
-PIP_KEYS = frozenset(
-    [
-        "all-extras",
-        "allow-empty-requirements",
-        "annotation-style",
-        "break-system-packages",
-        "compile-bytecode",
-        "config-settings",
-        "config-settings-package",
-        "custom-compile-command",
-        "dependency-metadata",
-        "emit-build-options",
-        "emit-find-links",
-        "emit-index-annotation",
-        "emit-index-url",
-        "emit-marker-expression",
-        "exclude-newer",
-        "exclude-newer-package",
-        "extra",
-        "extra-build-dependencies",
-        "extra-build-variables",
-        "extra-index-url",
-        "find-links",
-        "fork-strategy",
-        "generate-hashes",
-        "group",
-        "index-strategy",
-        "index-url",
-        "keyring-provider",
-        "link-mode",
-        "no-annotate",
-        "no-binary",
-        "no-build",
-        "no-build-isolation",
-        "no-build-isolation-package",
-        "no-deps",
-        "no-emit-package",
-        "no-extra",
-        "no-header",
-        "no-index",
-        "no-sources",
-        "no-sources-package",
-        "no-strip-extras",
-        "no-strip-markers",
-        "only-binary",
-        "output-file",
-        "prefix",
-        "prerelease",
-        "python",
-        "python-platform",
-        "python-version",
-        "reinstall",
-        "reinstall-package",
-        "require-build-hashes",
-        "require-hashes",
-        "resolution",
-        "strict",
-        "system",
-        "target",
-        "torch-backend",
-        "universal",
-        "upgrade",
-        "upgrade-package",
-        "verify-hashes",
-    ]
-)
-# Keys only a pyproject.toml may have: uv refuses a uv.toml with them.
-PYPROJECT_ONLY_KEYS = frozenset(
-    [
-        "conflicts",
-        "workspace",
-        "sources",
-        "dev-dependencies",
-        "default-groups",
-        "dependency-groups",
-        "managed",
-        "package",
-        "build-backend",
-        "environments",
-        "required-environments",
-    ]
-)
-INDEX_BOOLEANS = ("explicit", "default")
-ENV_SOURCES = ("UV_DEFAULT_INDEX", "UV_INDEX")
-INDEX_CHOICES = {"format": ("simple", "flat"), "authenticate": ("auto", "always", "never")}
-# Bounds far above any real project (DESIGN.md, "Bounded"): past one, discovery stops, says
-# which in one line, and nothing is exported for the project, so a hostile tree cannot hold
-# the prompt. Discovery is linear in what it reads up to them.
-MAX_INDEXES = 1000  # index entries in all the files read for one project
-MAX_MEMBERS = 1000  # workspace members
-MAX_LISTINGS = 10_000  # directories listed to match member globs
-
-
-@dataclass
-class Discovery:
-    """What discovery found for one directory, and everything its answer depends on."""
-
-    project_dir: Path
-    root: Path | None = None  # the workspace root (a lone project is its own), if any
-    indexes: list[Index] = field(default_factory=list)  # settings first, in uv's order
-    problems: list[Problem] = field(default_factory=list)
-    # pyproject.toml files whose `[tool.uvcreds]` tables apply: the root's, then members'.
-    project_files: list[Path] = field(default_factory=list)
-    # Files of the project (not the user's or the system's), as read: what an allow covers.
-    project_reads: dict[Path, bytes] = field(default_factory=dict, repr=False)
-    # Paths whose change can change the result, existing or not (directories too).
-    watched: list[str] = field(default_factory=list)
-    documents: dict[Path, dict[str, Any] | None] = field(default_factory=dict, repr=False)
-    failures: dict[Path, str] = field(default_factory=dict, repr=False)
-    # `publish-url` and `check-url` of the settings uv reads (the first file that sets
-    # each), with that file.
-    publish_setting: tuple[str, str] | None = None
-    check_setting: tuple[str, str] | None = None
-    exceeded: str | None = None  # the bound discovery stopped at; then there are no indexes
-    _watching: set[str] = field(default_factory=set, repr=False)
-    _listed: set[str] = field(default_factory=set, repr=False)  # watched in bulk: globs
-    _added: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
-    _counts: dict[str, int] = field(default_factory=dict, repr=False)
-
-    @property
-    def trust_dir(self) -> Path:
-        """The directory an allow is recorded for: the workspace root as the user reached it
-        (else the directory of the pyproject.toml holding the settings, else where uv runs)."""
-        if self.root is not None:
-            return self.root
-        return self.project_files[0].parent if self.project_files else self.project_dir
-
-    def watch(self, path: Path | str) -> None:
-        text = str(path)
-        if text not in self._watching:
-            self._watching.add(text)
-            self.watched.append(text)
-
-    def spend(self, what: str, amount: int = 1) -> bool:
-        """Count `amount` of `what` (one of BOUNDS) against its bound; False (and, the first
-        time, the one line saying which bound, with every index dropped) once past it."""
-        if self.exceeded is not None:
-            return False
-        count = self._counts[what] = self._counts.get(what, 0) + amount
-        limit, noun = BOUNDS[what]
-        if count <= limit:
-            return True
-        self.exceeded = (
-            f"{self.root or self.project_dir}: more than {limit} {noun} (uvcreds' bound "
-            f"{what}); nothing is exported for this project"
-        )
-        self.indexes.clear()
-        self._added.clear()
-        self.problems.append(Problem(self.exceeded))
-        # The shell stats each watched path at every prompt: not the thousands of directories
-        # listed or members found. The retry after a failure (30 s, doubling) notices a tree
-        # cut down since.
-        self.watched[:] = [path for path in self.watched if path not in self._listed]
-        return False
-
-    def document(self, path: Path, *, project: bool) -> dict[str, Any] | None:
-        """A TOML file parsed once; None when it does not parse (the caller says how uv
-        takes that). `project`: its contents are part of what an allow covers."""
-        if path not in self.documents:
-            self.watch(path)
-            try:
-                data = read_toml_bytes(path)
-                self.documents[path] = parse_toml(path, data)
-                if project:
-                    self.project_reads[path] = data
-            except UvcredsError as exc:
-                self.documents[path] = None
-                self.failures[path] = str(exc)
-        return self.documents[path]
-
-    def failure(self, path: Path) -> str:
-        return self.failures.get(path, f"{path}: does not parse")
-
-    def settings_indexes(self) -> list[Index]:
-        """The indexes of the settings files uv reads, in its order: what `uv publish
-        --index NAME` looks a name up in (not UV_INDEX, not members)."""
-        return [
-            index
-            for index in self.indexes
-            if index.role == SETTINGS and index.source not in ENV_SOURCES
-        ]
-
-    def settings_index(self, name: str) -> Index | None:
-        """The first definition of `name` there, as uv takes it."""
-        return next((i for i in self.settings_indexes() if i.name == name), None)
-
-
-BOUNDS = {
-    "MAX_INDEXES": (MAX_INDEXES, "index entries"),
-    "MAX_MEMBERS": (MAX_MEMBERS, "workspace members"),
-    "MAX_LISTINGS": (MAX_LISTINGS, "directories listed for member globs"),
-}
-
-
-def is_truthy(value: str | None) -> bool:
-    """uv's "boolish" environment values."""
-    return (value or "").strip().lower() in {"1", "true", "yes", "on", "y", "t"}
-
-
-def read_toml_bytes(path: Path) -> bytes:
-    log("reading %s", path)
-    return files.read_bounded(str(path), "TOML file")
-
-
-def parse_toml(path: Path, data: bytes) -> dict[str, Any]:
-    """Parse TOML, or raise UvcredsError with a one-line reason that names the file."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UvcredsError(f"{path}: not UTF-8 text; fix the file") from None
-    shape = files.check_toml_shape(text)
-    if shape:
-        raise UvcredsError(f"{path}: {shape}; not read")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise UvcredsError(f"{path}: invalid TOML: {exc}; fix the file") from None
-    except RecursionError:
-        raise UvcredsError(f"{path}: nested too deeply; not read") from None
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    return parse_toml(path, read_toml_bytes(path))
+    pass
+from uvcreds.uv.configfiles import script_tool_uv, system_candidates, user_and_system_files
+from uvcreds.uv.found import Discovery, regular, say
+from uvcreds.uv.toml import ENV_SOURCES, PYPROJECT_ONLY_KEYS, is_truthy, tool_uv_problem
+from uvcreds.uv.workspace import workspace
 
 
 def discover(
@@ -377,16 +69,16 @@ def discover(
         _add_settings(found, environ, working, [])
         return found
     script_file = working / script if script is not None else None
-    script_table = _script_tool_uv(found, script_file) if script_file is not None else None
+    script_table = script_tool_uv(found, script_file) if script_file is not None else None
     if script_table is not None and script_file is not None:
         _add_indexes(found, script_table.get("index"), script_file, "[[tool.uv.index]]")
-    members = _workspace(found)
+    members = workspace(found)
     starts = [found.root or found.project_dir]
     if script_table is not None:
         # `uv run SCRIPT` reads settings from the script's directory, `uv lock --script
         # SCRIPT` from the current one: a variable exported here reaches both.
         here = Discovery(project_dir=working, documents=found.documents)
-        _workspace(here)
+        workspace(here)
         for path in here.watched:
             found.watch(path)
         found.project_reads.update(here.project_reads)
@@ -503,14 +195,14 @@ def _add_index(found: Discovery, index: Index, where: str) -> None:
         return
     problem = name_problem(index.name)
     if problem:
-        _say(found, index.role, Problem(f"{where}: {problem}; rename it"))
+        say(found, index.role, Problem(f"{where}: {problem}; rename it"))
         return
     try:
         target = urls.parse(index.url)
         error = None
     except urls.UrlError as exc:
         target, error = None, str(exc)
-        _say(
+        say(
             found,
             index.role,
             Problem(f"{where}: index {index.name!r} has a URL uv cannot parse ({exc}); fix it"),
@@ -530,222 +222,7 @@ def _add_index(found: Discovery, index: Index, where: str) -> None:
     )
 
 
-def _say(found: Discovery, role: str, problem: Problem) -> None:
-    """Report a problem, except in a file uv does not read (FALLBACK): its indexes count only
-    as places a credential could go."""
-    if role != FALLBACK:
-        found.problems.append(problem)
-
-
 # --- the workspace ---------------------------------------------------------------------
-
-
-def _workspace(found: Discovery) -> list[Path]:
-    """Find the workspace root; returns the pyproject.toml of the root and each member
-    (empty when there is no workspace, or uv could not read it, which is then reported)."""
-    start = found.project_dir
-    project_file = next(
-        (d / "pyproject.toml" for d in (start, *start.parents) if _is_file(found, d)), None
-    )
-    if project_file is None:
-        return []
-    document = found.document(project_file, project=True)
-    if document is None:
-        found.problems.append(Problem(found.failure(project_file)))
-        return []
-    table = _tool_uv_of(document)
-    if table.get("managed") is False:
-        return []
-    root, workspace = project_file.parent, table.get("workspace")
-    if not isinstance(workspace, dict) and not isinstance(document.get("project"), dict):
-        return []  # neither a project nor a workspace: uv reads only its settings
-    try:
-        if not isinstance(workspace, dict):
-            root, workspace = _enclosing_workspace(found, project_file.parent)
-        found.root = root
-        return _members(found, root, workspace)
-    except UvcredsError as exc:
-        found.root = None
-        found.problems.append(Problem(f"{exc}; uv refuses this workspace too"))
-        return []
-
-
-def _is_file(found: Discovery, directory: Path) -> bool:
-    path = directory / "pyproject.toml"
-    found.watch(path)
-    return _regular(found, path)
-
-
-def _regular(found: Discovery, path: Path) -> bool:
-    """Whether `path` is a regular file; one that exists as anything else (a FIFO, a device,
-    a directory) is said once, never opened: uv would hang on it or fail."""
-    if path.is_file():
-        return True
-    if os.path.exists(path):
-        message = f"{path}: the TOML file is not a regular file; not read"
-        if not any(p.message == message for p in found.problems):
-            found.problems.append(Problem(message))
-    return False
-
-
-def _enclosing_workspace(found: Discovery, project: Path) -> tuple[Path, dict[str, Any]]:
-    """The workspace above `project` that lists it, else the project alone. uv looks only at
-    the first pyproject.toml above: a plain project there ends the search."""
-    for directory in project.parents:
-        if not _is_file(found, directory):
-            continue
-        pyproject = directory / "pyproject.toml"
-        document = found.document(pyproject, project=True)
-        if document is None:
-            raise UvcredsError(found.failure(pyproject))
-        workspace = _tool_uv_of(document).get("workspace")
-        if isinstance(workspace, dict) and _lists(directory, workspace, project):
-            return directory, workspace
-        break
-    return project, {}
-
-
-def _lists(root: Path, workspace: dict[str, Any], project: Path) -> bool:
-    """Whether `members` matches the project's path and `exclude` does not (uv matches each
-    glob against the whole path, so `*` also matches `/` here)."""
-
-    def matches(patterns: object) -> bool:
-        return any(
-            fnmatch.fnmatchcase(str(project), str(_absolute_glob(root, pattern)))
-            for pattern in _strings(patterns)
-        )
-
-    return matches(workspace.get("members")) and not matches(workspace.get("exclude"))
-
-
-def _absolute_glob(root: Path, pattern: str) -> Path:
-    """uv's normalisation: `./` and `..` resolved, then joined to the (escaped) root."""
-    normalized = os.path.normpath(pattern) if pattern not in ("", ".") else ""
-    joined = normalized if os.path.isabs(normalized) else os.path.join(_escape(root), normalized)
-    return Path(joined)
-
-
-def _escape(path: Path) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in str(path))
-
-
-def _members(found: Discovery, root: Path, workspace: dict[str, Any]) -> list[Path]:
-    """The root's pyproject.toml and each member's, as uv collects them; a member uv would
-    refuse (no pyproject.toml, no [project], a nested workspace) raises UvcredsError."""
-    pyprojects = [root / "pyproject.toml"]
-    seen = {root} if isinstance(_document_or_empty(found, root).get("project"), dict) else set()
-    excluded = _strings(workspace.get("exclude"))
-    for pattern in _strings(workspace.get("members")):
-        for matched in _glob(found, _absolute_glob(root, pattern)):
-            member = Path(os.path.normpath(matched))
-            if member in seen or any(
-                fnmatch.fnmatchcase(str(member), str(_absolute_glob(root, e))) for e in excluded
-            ):
-                continue
-            seen.add(member)
-            if not found.spend("MAX_MEMBERS"):
-                return []
-            pyproject = _member_pyproject(found, member)
-            if pyproject is not None:
-                pyprojects.append(pyproject)
-    known = set(found.project_files)
-    found.project_files.extend(p for p in dict.fromkeys(pyprojects) if p not in known)
-    return pyprojects
-
-
-def _document_or_empty(found: Discovery, directory: Path) -> dict[str, Any]:
-    return found.document(directory / "pyproject.toml", project=True) or {}
-
-
-def _member_pyproject(found: Discovery, member: Path) -> Path | None:
-    pyproject = member / "pyproject.toml"
-    found.watch(pyproject)
-    found._listed.add(str(pyproject))
-    if not member.is_dir():
-        return None
-    if not _regular(found, pyproject):
-        if member.name.startswith(".") or not _has_files(member):
-            return None  # uv skips hidden and empty directories
-        raise UvcredsError(f"{member}: a workspace member without pyproject.toml")
-    document = found.document(pyproject, project=True)
-    if document is None:
-        raise UvcredsError(found.failure(pyproject))
-    table = _tool_uv_of(document)
-    if table.get("managed") is False:
-        return None
-    if not isinstance(document.get("project"), dict):
-        raise UvcredsError(f"{pyproject}: a workspace member without a [project] table")
-    if isinstance(table.get("workspace"), dict):
-        raise UvcredsError(f"{pyproject}: a workspace member that is a workspace itself")
-    return pyproject
-
-
-def _has_files(directory: Path, budget: int = 1000) -> bool:
-    """Whether any file is below `directory` (uv also ignores ones git ignores; we do not)."""
-    for _, _, names in os.walk(directory):
-        budget -= 1
-        if names or budget <= 0:
-            return True
-    return False
-
-
-def _glob(found: Discovery, pattern: Path) -> list[str]:
-    """The paths a glob crate pattern matches (`*`, `?`, `[...]` within one part, `**` for
-    any number of directories, hidden entries included), sorted; every directory whose
-    listing was read is watched, so a member created later is noticed. A trailing `**`
-    matches one directory or more, never the one it follows (uv 0.13: `packages/**` takes
-    what is below `packages/`, not `packages/` itself). Each directory is listed once (one
-    `readdir`, no `stat` per entry), and at most MAX_LISTINGS of them; paths stay strings
-    (a Path per entry costs more than the listing)."""
-    parts = pattern.parts
-    matches: list[str] = []
-
-    def walk(base: str, rest: tuple[str, ...]) -> None:
-        if not rest:
-            matches.append(base)
-            return
-        head, tail = rest[0], rest[1:]
-        if head == "**":
-            if tail:
-                walk(base, tail)
-            for name, is_dir in _listing(found, base):
-                if is_dir:
-                    child = os.path.join(base, name)
-                    if not tail:
-                        matches.append(child)
-                    walk(child, rest)
-        elif any(c in head for c in "*?["):
-            for name, _ in _listing(found, base):
-                if fnmatch.fnmatchcase(name, head):
-                    walk(os.path.join(base, name), tail)
-        elif os.path.exists(os.path.join(base, head)):
-            walk(os.path.join(base, head), tail)
-        else:
-            found.watch(os.path.join(base, head))  # a directory created later may hold members
-
-    walk(parts[0], parts[1:])
-    return sorted(dict.fromkeys(matches), key=lambda path: path.split(os.sep))
-
-
-def _listing(found: Discovery, directory: str) -> list[tuple[str, bool]]:
-    """The names in `directory`, each with whether it is a directory (not a link to one);
-    nothing once MAX_LISTINGS directories were listed."""
-    if not found.spend("MAX_LISTINGS"):
-        return []
-    found.watch(directory)
-    found._listed.add(directory)
-    try:
-        with os.scandir(directory) as entries:
-            return sorted((entry.name, _is_real_dir(entry)) for entry in entries)
-    except OSError:
-        return []
-
-
-def _is_real_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False
 
 
 # --- settings files ----------------------------------------------------------------------
@@ -779,11 +256,11 @@ def _walk_settings(found: Discovery, start: Path) -> None:
         if uv_toml.exists():
             _add_uv_toml(found, uv_toml, required=True, role=role, project=True)
             role = FALLBACK
-        elif _regular(found, pyproject):
+        elif regular(found, pyproject):
             table = _tool_uv(found, pyproject, quiet=role == FALLBACK)
             if table is None:
                 continue
-            problem = _tool_uv_problem(table)
+            problem = tool_uv_problem(table)
             if problem is not None:
                 # A bad index entry of a project file is said where it is read as one.
                 index_problem = problem.startswith(("index entry", "'index'"))
@@ -820,71 +297,6 @@ def _tool_uv(found: Discovery, pyproject: Path, *, quiet: bool = False) -> dict[
     tool = document.get("tool")
     table = tool.get("uv") if isinstance(tool, dict) else None
     return table if isinstance(table, dict) else None
-
-
-def _tool_uv_of(document: dict[str, Any]) -> dict[str, Any]:
-    tool = document.get("tool")
-    table = tool.get("uv") if isinstance(tool, dict) else None
-    return table if isinstance(table, dict) else {}
-
-
-def _tool_uv_problem(table: dict[str, Any]) -> str | None:
-    """Why uv cannot deserialize this settings table, as far as uvcreds checks it."""
-    unknown = sorted(set(table) - TOOL_UV_KEYS)
-    if unknown:
-        return f"has the unknown key {unknown[0]!r}"
-    pip = table.get("pip")
-    unknown = sorted(set(pip) - PIP_KEYS) if isinstance(pip, dict) else []
-    if unknown:
-        return f"has the unknown key 'pip.{unknown[0]}'"
-    return _index_entries_problem(table.get("index"))
-
-
-def _index_entries_problem(entries: object) -> str | None:
-    if entries is None:
-        return None
-    if not isinstance(entries, list):
-        return "'index' is not an array of tables"
-    if len(entries) > MAX_INDEXES:
-        return None  # not checked one by one: the bound says it when they are read
-    names: set[str] = set()
-    for position, entry in enumerate(entries, start=1):
-        problem = _index_entry_problem(entry)
-        if problem is None and isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            if entry["name"] in names:
-                problem = f"repeats the name {entry['name']!r}"
-            names.add(entry["name"])
-        if problem is not None:
-            return f"index entry {position} {problem}"
-    return None
-
-
-def _index_entry_problem(entry: object) -> str | None:
-    if not isinstance(entry, dict):
-        return "is not a table"
-    if not isinstance(entry.get("url"), str):
-        return "needs a string 'url'"
-    name = entry.get("name")
-    if name is not None and (not isinstance(name, str) or name_problem(name)):
-        return f"has the name {name!r}, which uv refuses"
-    for key in INDEX_BOOLEANS:
-        if key in entry and not isinstance(entry[key], bool):
-            return f"has a '{key}' that is not true or false"
-    for key, choices in INDEX_CHOICES.items():
-        if key in entry and entry[key] not in choices:
-            return f"has a '{key}' that is not one of {', '.join(choices)}"
-    if entry.get("explicit") is True and name is None:
-        return "is explicit but has no 'name'"
-    publish = entry.get("publish-url")
-    if publish is not None and not isinstance(publish, str):
-        return "has a 'publish-url' that is not a string"
-    try:
-        for url in (entry["url"], publish):
-            if isinstance(url, str):
-                urls.parse(url)
-    except urls.UrlError:
-        return "has a URL uv cannot parse"
-    return None
 
 
 def _add_uv_toml(
@@ -932,20 +344,20 @@ def _add_indexes(
     if entries is None:
         return
     if not isinstance(entries, list):
-        _say(found, role, Problem(f"{path}: {table} must be an array of tables"))
+        say(found, role, Problem(f"{path}: {table} must be an array of tables"))
         return
     for position, entry in enumerate(entries, start=1):
         if found.exceeded is not None:
             return
         where = f"{path}: {table} entry {position}"
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
-            _say(found, role, Problem(f"{where} needs a string 'url'"))
+            say(found, role, Problem(f"{where} needs a string 'url'"))
             continue
         name = entry.get("name")
         if name is None:
             continue  # unnamed: uv reads no credential variables for it
         if not isinstance(name, str):
-            _say(found, role, Problem(f"{where}: 'name' must be a string"))
+            say(found, role, Problem(f"{where}: 'name' must be a string"))
             continue
         if _seen(found, str(path), name, role):
             continue  # the root's pyproject read as settings, then as a project file
@@ -987,89 +399,7 @@ def _resolve_url(url: str, base: Path) -> str:
     return str(base / url)
 
 
-def _strings(value: object) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
 # --- PEP 723 scripts ---------------------------------------------------------------------
 
 
-def _script_tool_uv(found: Discovery, path: Path) -> dict[str, Any] | None:
-    """A PEP 723 script's `[tool.uv]` (None: no `# /// script` block, so uv runs it in the
-    project like any file)."""
-    found.watch(path)
-    data = files.read_bounded(str(path), "script")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UvcredsError(f"{path}: the script is not UTF-8 text") from None
-    block = script_metadata(text)
-    if block is None:
-        return None
-    found.project_reads[path] = data
-    try:
-        shape = files.check_toml_shape(block)
-        if shape:
-            raise UvcredsError(f"{path}: its script metadata is {shape}")
-        document = tomllib.loads(block)
-    except tomllib.TOMLDecodeError as exc:
-        raise UvcredsError(f"{path}: its `# /// script` block is invalid TOML: {exc}") from None
-    return _tool_uv_of(document)
-
-
-def script_metadata(text: str) -> str | None:
-    """The TOML of a `# /// script` block (PEP 723), comment markers removed."""
-    lines = text.splitlines()
-    try:
-        start = lines.index("# /// script")
-    except ValueError:
-        return None
-    body: list[str] = []
-    for line in lines[start + 1 :]:
-        if line == "# ///":
-            return "\n".join(body) + "\n"
-        if line != "#" and not line.startswith("# "):
-            break
-        body.append(line[2:])
-    return None
-
-
 # --- user and system files --------------------------------------------------------------
-
-
-def user_and_system_files(environ: Mapping[str, str]) -> list[Path]:
-    files_ = [_user_config_dir(environ) / "uv" / "uv.toml"]
-    if not is_truthy(environ.get("UV_NO_SYSTEM_CONFIG")):
-        system = _system_config_file(environ)
-        if system is not None:
-            files_.append(system)
-    return files_
-
-
-def _user_config_dir(environ: Mapping[str, str]) -> Path:
-    if sys.platform == "win32" and environ.get("APPDATA"):
-        return Path(environ["APPDATA"])
-    xdg = environ.get("XDG_CONFIG_HOME", "")
-    if os.path.isabs(xdg):
-        return Path(xdg)
-    return Path(environ.get("HOME") or os.path.expanduser("~")) / ".config"
-
-
-def system_candidates(environ: Mapping[str, str]) -> list[Path]:
-    """Where uv looks for the system uv.toml, in order: each non-empty XDG_CONFIG_DIRS entry
-    (default /etc/xdg), then /etc/uv. uv 0.13 skips an empty entry (`a::b` reads `b`),
-    measured with its `-v` log; older sources stopped there."""
-    if sys.platform == "win32":
-        return [Path(environ.get("SYSTEMDRIVE", "C:") + "\\") / "ProgramData" / "uv" / "uv.toml"]
-    candidates = []
-    for directory in (environ.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(":"):
-        if not directory:
-            continue
-        candidates.append(Path(directory) / "uv" / "uv.toml")
-    return [*candidates, Path("/etc/uv/uv.toml")]
-
-
-def _system_config_file(environ: Mapping[str, str]) -> Path | None:
-    """The first candidate that is a file (the last, /etc/uv/uv.toml, need only exist)."""
-    *xdg, etc = system_candidates(environ)
-    return next((path for path in xdg if path.is_file()), etc if etc.exists() else None)
