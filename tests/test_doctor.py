@@ -23,7 +23,8 @@ from tests.fakes.codeartifact import CodeArtifactFake
 from tests.fakes.index import FakeIndex
 from tests.helpers import credential, run, uvcreds_cmd, write_project, write_user_config
 from tests.providers.test_aws import SSO_PROFILE
-from uvcreds.commands import doctor
+from uvcreds.commands.doctor.explain import UV_404, explain
+from uvcreds.commands.doctor.probe import Answer
 from uvcreds.model import Credential, Index
 from uvcreds.pipeline import decide
 from uvcreds.pipeline.settings import Resolved
@@ -585,9 +586,7 @@ def test_the_vendors_username_convention_is_checked_on_401(
     provider: str, url: str, username: str, held: bool, cause: str
 ) -> None:
     decision, item = decision_for(provider, url, username, held=held)
-    line, ok, _ = doctor.explain(
-        decision, item, doctor.Answer(401), doctor.Answer(401 if provider != "azure" else 403)
-    )
+    line, ok, _ = explain(decision, item, Answer(401), Answer(401 if provider != "azure" else 403))
     assert not ok
     assert line.startswith("wrong credential (40")
     assert line.split(": ", 1)[1].startswith(cause), line
@@ -596,7 +595,7 @@ def test_the_vendors_username_convention_is_checked_on_401(
 @pytest.mark.parametrize("url", [AZURE, CODEARTIFACT])
 def test_a_404_on_vendor_hosts_is_a_bad_token_even_without_a_401(url: str) -> None:
     decision, item = decision_for("aws" if "codeartifact" in url else "azure", url, "x")
-    line, ok, _ = doctor.explain(decision, item, doctor.Answer(404), doctor.Answer(404))
+    line, ok, _ = explain(decision, item, Answer(404), Answer(404))
     assert not ok
     assert line == (
         "404 with the credential: a bad or expired token, which uv reports as 'package not "
@@ -606,13 +605,13 @@ def test_a_404_on_vendor_hosts_is_a_bad_token_even_without_a_401(url: str) -> No
 
 def test_a_404_where_it_answered_401_without_is_a_bad_token() -> None:
     decision, item = decision_for("env", "https://corp.example/simple/", "me")
-    line, _, _ = doctor.explain(decision, item, doctor.Answer(401), doctor.Answer(404))
-    assert line == f"404 with the credential: {doctor.UV_404}; check the secret in PW"
+    line, _, _ = explain(decision, item, Answer(401), Answer(404))
+    assert line == f"404 with the credential: {UV_404}; check the secret in PW"
 
 
 def test_a_404_elsewhere_is_a_wrong_url() -> None:
     decision, item = decision_for("env", "https://corp.example/simple/", "me")
-    line, _, _ = doctor.explain(decision, item, doctor.Answer(404), doctor.Answer(404))
+    line, _, _ = explain(decision, item, Answer(404), Answer(404))
     assert line == (
         "404 with the credential: the index URL does not exist; check the url in pyproject.toml"
     )
