@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import cache, trust
 from uvcreds.state.paths import Locations
 from uvcreds.uv.discovery import discover
+from uvcreds.uv.found import Discovery
 
 _warn = say
 _out = commands.write
@@ -246,26 +247,25 @@ def _tokens_of(names: Sequence[str]) -> str:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def allow(directory: Path | None) -> None:
     """Trust this project's own uvcreds settings, as they are now."""
-    discovery = _project(directory)
-    trust.allow(discovery, Locations(os.environ).data_dir)
-    _warn(f"allowed {discovery.trust_dir}")
+    _record_trust(directory, trust.allow, "allowed")
 
 
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def deny(directory: Path | None) -> None:
     """Distrust this project's own uvcreds settings, even after edits."""
-    discovery = _project(directory)
-    trust.deny(discovery, Locations(os.environ).data_dir)
-    _warn(f"denied {discovery.trust_dir}")
+    _record_trust(directory, trust.deny, "denied")
 
 
-def _project(directory: Path | None) -> Any:
+def _record_trust(
+    directory: Path | None, record: Callable[[Discovery, str], None], done: str
+) -> None:
     start = Path(os.path.abspath(directory)) if directory else Path.cwd()
     discovery = discover(start, os.environ)
     if not discovery.project_reads:
         raise UvcredsError(f"{start}: no project files here or above (pyproject.toml, uv.toml)")
-    return discovery
+    record(discovery, Locations(os.environ).data_dir)
+    _warn(f"{done} {discovery.trust_dir}")
 
 
 @cli.command("exec", context_settings={"ignore_unknown_options": True})

@@ -5,8 +5,10 @@ An access token must go with an *empty* username: `__token__` is answered with 4
 
 from __future__ import annotations
 
-from uvcreds.model import Credential, Index
-from uvcreds.providers.base import HeldIn, Settings, named_secret, named_variables
+# Its secret is a named one, read as env reads it (an access token with an empty username).
+from uvcreds.providers.env import fetch as fetch
+from uvcreds.providers.env import held_in as held_in
+from uvcreds.providers.env import resource as resource
 from uvcreds.urls import Url
 
 KEYS = frozenset({"username", "username-env", "password-env"})
@@ -23,18 +25,6 @@ NOT_FOUND_IS_REFUSED = False
 def matches(url: Url) -> bool:
     segments = url.path
     return any(segments[i : i + 3] == ("artifactory", "api", "pypi") for i in range(len(segments)))
-
-
-def resource(url: Url) -> str | None:
-    return None  # a secret the user holds goes only where a binding says
-
-
-def held_in(index: Index, settings: Settings) -> HeldIn | None:
-    return named_variables(settings, default_username="")
-
-
-def fetch(index: Index, settings: Settings) -> Credential:
-    return named_secret(index, settings, default_username="")
 
 
 def username_problem(username: str) -> str | None:
