@@ -47,10 +47,10 @@ from pathlib import Path
 import uv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # for the tests' fakes
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # for the tests' fakes
 from common import ROOT, clean_env, installed_uvcreds
-from tests.fakes.codeartifact import CodeArtifactFake
-from tests.fakes.index import build_wheel
+from tests.testing.fakes.codeartifact import CodeArtifactFake
+from tests.testing.fakes.index import build_wheel
 
 KEYRING_VENVS = ROOT / "bench" / ".keyring"
 PLUGIN_NAME = "keyrings.codeartifact"

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fakes
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.testing.fakes
 from common import clean_env, installed_uvcreds
-from tests.fakes.codeartifact import CodeArtifactFake
+from tests.testing.fakes.codeartifact import CodeArtifactFake
 
 PROCESSES = 32
 SERVER_DELAY = 3.0  # seconds the fake takes to answer (argv[1] overrides)

@@ -33,7 +33,7 @@ from pathlib import Path
 import uv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # for the tests' fakes
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # for the tests' fakes
 from common import clean_env, installed_uvcreds
 from secret_free import (
     DOMAIN,
@@ -45,8 +45,8 @@ from secret_free import (
     run_once,
     write_pyproject,
 )
-from tests.fakes.codeartifact import CodeArtifactFake
-from tests.fakes.index import build_wheel
+from tests.testing.fakes.codeartifact import CodeArtifactFake
+from tests.testing.fakes.index import build_wheel
 
 ROUNDS, RUNS = 10, 3  # turns of each route, runs per turn
 LATENCY = 0.020

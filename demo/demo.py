@@ -23,14 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.bin import FakeBinDir  # noqa: E402
-from tests.fakes.codeartifact import CodeArtifactFake  # noqa: E402
-from tests.fakes.google import GoogleFake  # noqa: E402
-from tests.fakes.index import FakeIndex  # noqa: E402
-from tests.helpers import make_isolated_env, uv_bin, write_project  # noqa: E402
+from tests.testing.fakes.bin import FakeBinDir  # noqa: E402
+from tests.testing.fakes.codeartifact import CodeArtifactFake  # noqa: E402
+from tests.testing.fakes.google import GoogleFake  # noqa: E402
+from tests.testing.fakes.index import FakeIndex  # noqa: E402
+from tests.testing.helpers import make_isolated_env, uv_bin, write_project  # noqa: E402
 
 UV = shlex.quote(uv_bin())
 # How to try each against the real vendor: the index URL shape, and the login uvcreds uses.

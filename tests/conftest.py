@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.bin import FakeBinDir
-from tests.fakes.codeartifact import CodeArtifactFake
-from tests.fakes.google import GoogleFake
-from tests.fakes.index import DEFAULT_PASSWORD, DEFAULT_USERNAME, FakeIndex
-from tests.helpers import make_isolated_env
+from tests.testing.fakes.bin import FakeBinDir
+from tests.testing.fakes.codeartifact import CodeArtifactFake
+from tests.testing.fakes.google import GoogleFake
+from tests.testing.fakes.index import DEFAULT_PASSWORD, DEFAULT_USERNAME, FakeIndex
+from tests.testing.helpers import make_isolated_env
 
 
 @pytest.fixture

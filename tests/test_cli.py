@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers import run, uvcreds_cmd, write_project, write_user_config
+from tests.testing.helpers import run, uvcreds_cmd, write_project, write_user_config
 
 
 def uvcreds(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.driver import Project, assert_fails_with
-from tests.fakes.codeartifact import CodeArtifactFake
-from tests.fakes.index import FakeIndex
-from tests.helpers import run
+from tests.testing.driver import Project, assert_fails_with
+from tests.testing.fakes.codeartifact import CodeArtifactFake
+from tests.testing.fakes.index import FakeIndex
+from tests.testing.helpers import run
 from uvcreds.providers import aws, detect
 from uvcreds.urls import parse
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.driver import Project, assert_fails_with
-from tests.fakes.bin import AZURE_DEVOPS_RESOURCE, FakeBinDir, response
-from tests.fakes.index import FakeIndex
+from tests.testing.driver import Project, assert_fails_with
+from tests.testing.fakes.bin import AZURE_DEVOPS_RESOURCE, FakeBinDir, response
+from tests.testing.fakes.index import FakeIndex
 from uvcreds.providers import azure, detect
 from uvcreds.urls import parse
 

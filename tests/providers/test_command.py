@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.driver import Project, assert_fails_with
+from tests.testing.driver import Project, assert_fails_with
 
 URL = "https://pypi.corp.example/simple/"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.driver import Project, assert_fails_with
-from tests.fakes.bin import FakeBinDir
-from tests.fakes.google import CLOUD_PLATFORM, GoogleFake
-from tests.fakes.index import FakeIndex
+from tests.testing.driver import Project, assert_fails_with
+from tests.testing.fakes.bin import FakeBinDir
+from tests.testing.fakes.google import CLOUD_PLATFORM, GoogleFake
+from tests.testing.fakes.index import FakeIndex
 from uvcreds.providers import detect, google
 from uvcreds.urls import parse
 

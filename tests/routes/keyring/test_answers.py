@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline.test_resolve import SECRET, World
+from tests.testing.worlds import SECRET, World
 from uvcreds.routes.keyring import answers
 
 
