@@ -27,7 +27,14 @@ from tests.testing.fakes.bin import CountingWrapper, FakeBinDir
 from tests.testing.fakes.codeartifact import CodeArtifactFake
 from tests.testing.fakes.google import GoogleFake
 from tests.testing.fakes.index import FakeIndex, build_wheel
-from tests.testing.helpers import make_isolated_env, run, uv_bin, uvcreds_cmd, write_project
+from tests.testing.helpers import (
+    credential_table,
+    make_isolated_env,
+    run,
+    uv_bin,
+    uvcreds_cmd,
+    write_project,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -159,12 +166,6 @@ def _vendor(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Vendor
     )
 
 
-def _credential_table(url: str, settings: Mapping[str, str]) -> str:
-    lines = ["[[credential]]", f"url = {json.dumps(url)}"]
-    lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
-    return "\n".join(lines) + "\n"
-
-
 @dataclass
 class Session:
     """A project whose index is the local FakeIndex, the user's binding of its URL, and the
@@ -294,7 +295,7 @@ def test_the_guides_keyring_recipe_with_uvcreds_in_place_of_the_plugin(
         keyring_tool,
         [(INDEX, index.simple_url)],
         usernames={INDEX.upper(): vendor.username} if vendor.username else {},
-        bindings=_credential_table(index.url, vendor.binding),
+        bindings=credential_table(index.url, vendor.binding),
         # Without a username uv asks the keyring only where the index says so.
         index_keys="" if vendor.username else 'authenticate = "always"',
     )
@@ -469,7 +470,7 @@ def corp(
         keyring_tool,
         [("corp_x", index.simple_url), ("corp-x", other_index.simple_url)],
         usernames={"CORP_X": "aws"},
-        bindings=_credential_table(index.url, {**binding, "region": "eu-west-1"}),
+        bindings=credential_table(index.url, {**binding, "region": "eu-west-1"}),
         dependencies=("tinypkg", "otherpkg"),
     )
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.testing.helpers import run, uv_bin, uvcreds_cmd, write_project
+from tests.testing.helpers import credential_table, run, uv_bin, uvcreds_cmd, write_project
 
 INDEX = "private"
 USERNAME_VAR = "UV_INDEX_PRIVATE_USERNAME"
@@ -89,7 +89,12 @@ class Project:
         self.credentials.append({"url": self.url, **settings})
         config = Path(self.env["UVCREDS_CONFIG"])
         config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text("\n".join(_credential_table(entry) for entry in self.credentials))
+        config.write_text(
+            "\n".join(
+                credential_table(str(e["url"]), {k: v for k, v in e.items() if k != "url"})
+                for e in self.credentials
+            )
+        )
 
     def uvcreds(self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 60) -> Ran:
         started = time.monotonic()
@@ -152,9 +157,3 @@ def wait_until(condition: Any, seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return bool(condition())
-
-
-def _credential_table(entry: Mapping[str, object]) -> str:
-    lines = ["[[credential]]"]
-    lines += [f"{key} = {json.dumps(value)}" for key, value in entry.items()]
-    return "\n".join(lines) + "\n"

@@ -140,16 +140,16 @@ def write_project(
     """
     lines = [
         "[project]",
-        f"name = {_toml_str(name)}",
+        f"name = {toml_str(name)}",
         'version = "0.0.1"',
         'requires-python = ">=3.9"',
-        f"dependencies = [{', '.join(_toml_str(d) for d in dependencies)}]",
+        f"dependencies = [{', '.join(toml_str(d) for d in dependencies)}]",
         "",
     ]
     for position, (index_name, url) in enumerate(indexes, start=1):
-        lines += ["[[tool.uv.index]]", f"name = {_toml_str(index_name)}", f"url = {_toml_str(url)}"]
+        lines += ["[[tool.uv.index]]", f"name = {toml_str(index_name)}", f"url = {toml_str(url)}"]
         if publish_urls and url.endswith("/simple/"):
-            lines.append(f"publish-url = {_toml_str(url[: -len('simple/')])}")
+            lines.append(f"publish-url = {toml_str(url[: -len('simple/')])}")
         if default and position == len(indexes):
             lines.append("default = true")
         lines.append("")
@@ -208,6 +208,19 @@ def uv_publish(
     return run([*cmd, *(str(f) for f in files)], env, cwd=cwd, timeout=timeout)
 
 
+def toml_str(value: str) -> str:
+    """A TOML basic string for any text: quotes, backslashes and control characters escaped."""
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
 def write_user_config(env: Mapping[str, str], text: str) -> Path:
     """Write the user's own uvcreds config, at $UVCREDS_CONFIG; returns its path."""
     path = Path(env["UVCREDS_CONFIG"])
@@ -216,15 +229,26 @@ def write_user_config(env: Mapping[str, str], text: str) -> Path:
     return path
 
 
+def credential_table(
+    url: str, settings: Mapping[str, object] | None = None, **keywords: object
+) -> str:
+    """One `[[credential]]` for the user's config: `settings` by their TOML keys, keywords
+    with `_` for `-`; each value a string, a number, true or false, or a list of strings."""
+    lines = ["[[credential]]", f"url = {toml_str(url)}"]
+    merged = {**(settings or {}), **{k.replace("_", "-"): v for k, v in keywords.items()}}
+    for key, value in merged.items():
+        if isinstance(value, list):
+            lines.append(f"{key} = [{', '.join(toml_str(str(v)) for v in value)}]")
+        elif isinstance(value, (bool, int)):
+            lines.append(f"{key} = {json.dumps(value)}")
+        else:
+            lines.append(f"{key} = {toml_str(str(value))}")
+    return "\n".join(lines) + "\n"
+
+
 def credential(
     url: str, password_env: str, *, provider: str = "env", username: str | None = None
 ) -> str:
     """A `[[credential]]` table binding the secret in `password_env` to a URL prefix."""
-    table = f"[[credential]]\nurl = {_toml_str(url)}\nprovider = {_toml_str(provider)}\n"
-    if username is not None:
-        table += f"username = {_toml_str(username)}\n"
-    return table + f"password-env = {_toml_str(password_env)}\n"
-
-
-def _toml_str(value: str) -> str:
-    return json.dumps(value)
+    named = {"username": username} if username is not None else {}
+    return credential_table(url, {"provider": provider, **named, "password-env": password_env})

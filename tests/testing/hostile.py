@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from hypothesis import Phase
@@ -191,38 +191,6 @@ def _records(stdout: bytes, names: Sequence[str]) -> dict[str, bytes | None]:
 def created_files(directory: Path) -> list[str]:
     """What anything (a command that should never have run) left in a scratch directory."""
     return sorted(os.listdir(directory))
-
-
-def toml_str(value: str) -> str:
-    """A TOML basic string for any text: quotes, backslashes and control characters escaped."""
-    out = []
-    for char in value:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
-def write_user_config(env: Mapping[str, str], text: str) -> Path:
-    path = Path(env["UVCREDS_CONFIG"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
-
-
-def credential_table(url: str, **settings: object) -> str:
-    """One `[[credential]]` for the user's config; values are strings or lists of strings."""
-    lines = ["[[credential]]", f"url = {toml_str(url)}"]
-    for key, value in settings.items():
-        name = key.replace("_", "-")
-        if isinstance(value, list):
-            lines.append(f"{name} = [{', '.join(toml_str(str(v)) for v in value)}]")
-        else:
-            lines.append(f"{name} = {toml_str(str(value))}")
-    return "\n".join(lines) + "\n"
 
 
 def assert_clean_stderr(stderr: str) -> list[str]:

@@ -20,8 +20,14 @@ from tests.testing.fakes.bin import FakeBinDir
 from tests.testing.fakes.codeartifact import CodeArtifactFake
 from tests.testing.fakes.google import GoogleFake
 from tests.testing.fakes.index import FakeIndex
-from tests.testing.helpers import uv_bin, uvcreds_cmd, write_project
-from tests.testing.hostile import assert_clean_stderr, credential_table, write_user_config
+from tests.testing.helpers import (
+    credential_table,
+    uv_bin,
+    uvcreds_cmd,
+    write_project,
+    write_user_config,
+)
+from tests.testing.hostile import assert_clean_stderr
 
 SECRET = "corp-secret-9f2c41"
 USER_URL = "https://corp.example/simple/"

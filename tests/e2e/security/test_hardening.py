@@ -38,8 +38,8 @@ from tests.e2e.security.test_malformed import EXPECTED, MINTED, PYPROJECT, SECRE
 from tests.testing.fakes._server import Reply
 from tests.testing.fakes.bin import FakeBinDir
 from tests.testing.fakes.codeartifact import CodeArtifactFake, TokenRequest
-from tests.testing.helpers import make_isolated_env, uvcreds_cmd, write_project
-from tests.testing.hostile import assert_clean_stderr, credential_table
+from tests.testing.helpers import credential_table, make_isolated_env, uvcreds_cmd, write_project
+from tests.testing.hostile import assert_clean_stderr
 
 WAITING = "uvcreds: waiting for "
 CODEARTIFACT_URL = (

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.testing.helpers import make_isolated_env, uvcreds_cmd
-from tests.testing.hostile import INJECTIONS, NO_SHRINK, assert_clean_stderr, toml_str
+from tests.testing.helpers import make_isolated_env, toml_str, uvcreds_cmd
+from tests.testing.hostile import INJECTIONS, NO_SHRINK, assert_clean_stderr
 from uvcreds import names as envnames
 
 VARIABLE = re.compile(r"^UV_INDEX_[A-Z0-9_]*_(USERNAME|PASSWORD)$")

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.testing.fakes.codeartifact import CodeArtifactFake
-from tests.testing.helpers import make_isolated_env, uvcreds_cmd
-from tests.testing.hostile import NO_SHRINK, assert_clean_stderr, credential_table, toml_str
+from tests.testing.helpers import credential_table, make_isolated_env, toml_str, uvcreds_cmd
+from tests.testing.hostile import NO_SHRINK, assert_clean_stderr
 
 SECRET = "malformed-secret-31d7"
 MINTED = "minted-token-8e02"

@@ -19,8 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.testing.helpers import run, uvcreds_cmd, write_project
-from tests.testing.hostile import assert_clean_stderr, credential_table, write_user_config
+from tests.testing.helpers import (
+    credential_table,
+    run,
+    uvcreds_cmd,
+    write_project,
+    write_user_config,
+)
+from tests.testing.hostile import assert_clean_stderr
 from uvcreds.urls import display
 
 ENV_SECRET = "env-secret-5b1e"

@@ -20,17 +20,21 @@ from dotenv import dotenv_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.testing.helpers import make_isolated_env, uvcreds_cmd, write_project
+from tests.testing.helpers import (
+    credential_table,
+    make_isolated_env,
+    uvcreds_cmd,
+    write_project,
+    write_user_config,
+)
 from tests.testing.hostile import (
     CANARY,
     LOCALES,
     as_bytes,
     created_files,
-    credential_table,
     fish_evaluate,
     posix_evaluate,
     token_values,
-    write_user_config,
 )
 from uvcreds.routes.env.formats import dotenv_quote
 from uvcreds.routes.env.shells import bash, fish, pwsh
