@@ -12,6 +12,7 @@ from tests.testing.fakes.codeartifact import CodeArtifactFake
 from tests.testing.fakes.google import GoogleFake
 from tests.testing.fakes.index import DEFAULT_PASSWORD, DEFAULT_USERNAME, FakeIndex
 from tests.testing.helpers import make_isolated_env
+from tests.testing.users import OtherUser, made_user
 
 
 @pytest.fixture
@@ -44,3 +45,10 @@ def google_fake() -> Iterator[GoogleFake]:
 def fake_bin_dir(tmp_path: Path) -> FakeBinDir:
     """An empty directory for fake programs; `fake_bin_dir.env(isolated_env)` puts it on PATH."""
     return FakeBinDir(tmp_path / "fakebin")
+
+
+@pytest.fixture(scope="session")
+def other_user() -> Iterator[OtherUser]:
+    """Another local user, one for the whole session (tests/testing/users.py)."""
+    with made_user() as user:
+        yield user

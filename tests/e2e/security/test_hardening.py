@@ -19,7 +19,6 @@ import ctypes
 import errno
 import json
 import os
-import pwd
 import re
 import shlex
 import shutil
@@ -40,6 +39,7 @@ from tests.testing.fakes.bin import FakeBinDir
 from tests.testing.fakes.codeartifact import CodeArtifactFake, TokenRequest
 from tests.testing.helpers import credential_table, make_isolated_env, uvcreds_cmd, write_project
 from tests.testing.hostile import assert_clean_stderr
+from tests.testing.users import OtherUser
 
 WAITING = "uvcreds: waiting for "
 CODEARTIFACT_URL = (
@@ -146,66 +146,6 @@ def assert_nowhere(secret: str, texts: Sequence[str], directories: Sequence[Path
         assert secret not in text, text
     for path in every_file(*directories):
         assert secret.encode() not in path.read_bytes(), path
-
-
-# --- a second real user ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OtherUser:
-    """Another local user, made for this session, who plants things."""
-
-    name: str
-    uid: int
-    home: Path
-
-    def run(self, *argv: str, stdin: bytes | None = None) -> str:
-        done = subprocess.run(
-            ["runuser", "-u", self.name, "--", *argv],
-            input=stdin,
-            cwd="/",
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-        assert done.returncode == 0, (argv, done.stderr)
-        return done.stdout.decode()
-
-    def directory(self) -> Path:
-        """A new directory of theirs, 0755 (in their home, which only they can write)."""
-        made = Path(self.run("mktemp", "-d", "-p", str(self.home)).strip())
-        self.run("chmod", "755", str(made))
-        return made
-
-    def write(self, path: Path, data: bytes) -> None:
-        self.run("sh", "-c", 'cat > "$1"', "sh", str(path), stdin=data)
-
-    def symlink(self, target: Path, link: Path, *, days_old: int = 0) -> None:
-        """`ln -sf`: in a directory others may write, whatever was there is replaced."""
-        self.run("ln", "-sfn", str(target), str(link))
-        if days_old:
-            self.run("touch", "-h", "-d", f"{days_old} days ago", str(link))
-
-
-@pytest.fixture(scope="session")
-def other_user() -> Iterator[OtherUser]:
-    if os.geteuid() != 0:
-        pytest.skip("needs root (as in CI): the other local user is made with useradd")
-    if not (shutil.which("useradd") and shutil.which("runuser") and shutil.which("userdel")):
-        pytest.skip("needs useradd, userdel and runuser")
-    name = f"uvcother{os.getpid()}"
-    home = Path(tempfile.gettempdir()) / f"uvcreds-{name}"
-    subprocess.run(
-        ["useradd", "--create-home", "--home-dir", str(home), "--shell", "/bin/sh", name],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        os.chmod(home, 0o755)  # so the user's paths into it resolve
-        yield OtherUser(name, pwd.getpwnam(name).pw_uid, home)
-    finally:
-        subprocess.run(["userdel", "-r", name], check=False, capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

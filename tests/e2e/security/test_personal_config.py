@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.security.test_hardening import OtherUser, other_user  # noqa: F401 (fixture)
 from tests.testing.helpers import make_isolated_env, run, uvcreds_cmd, write_project
+from tests.testing.users import OtherUser
 
 SECRET = "planted-secret-5150"
 INDEX = "https://corp.example/simple/"
@@ -182,7 +182,7 @@ def _in_their_own_directory(world: World, other: OtherUser) -> Path:
 )
 def test_a_config_another_user_planted_runs_nothing(
     world: World,
-    other_user: OtherUser,  # noqa: F811 (the fixture)
+    other_user: OtherUser,
     plant: Plant,
 ) -> None:
     config = plant(world, other_user)
