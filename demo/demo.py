@@ -6,8 +6,9 @@ service-account key (google-auth), the Azure Artifacts credential provider print
 a JFrog access token sits in a variable, as a user keeps one. Each vendor has a local
 package index that takes only its own credential, with the vendor's username convention
 (`aws`, `oauth2accesstoken`, `VssSessionToken`, an empty one for a JFrog token). Each is
-shown on both routes: exported into the shell, and secret-free (uv asks uvcreds as its
-keyring; no password in the environment). Everything runs on 127.0.0.1 in a temporary
+shown on the three routes: exported into the shell, secret-free (uv asks uvcreds as its
+keyring), and uv's own credential store kept fresh by uvcreds (no password in the
+environment on the last two). Everything runs on 127.0.0.1 in a temporary
 directory; your own cloud logins are not read.
 """
 
@@ -75,6 +76,7 @@ class Vendor:
     binding: str  # the [[credential]] keys after `url`
     index_keys: str = ""  # TOML lines for the project's index table
     asked: Callable[[], int] = lambda: 0  # how often the vendor was asked for a token
+    in_store: bool = True  # uv's store refuses an empty username (a JFrog access token)
 
 
 def project_for(vendor: Vendor, root: Path) -> Path:
@@ -93,20 +95,23 @@ def project_for(vendor: Vendor, root: Path) -> Path:
     return project
 
 
-def both_routes(vendor: Vendor, project: Path) -> bool:
-    """uv lock through the exported variables, then through uvcreds as uv's keyring."""
-    say(f"{vendor.name}: exported, then secret-free")
+def all_routes(vendor: Vendor, project: Path) -> bool:
+    """uv lock three ways: through the exported variables, through uvcreds as uv's keyring,
+    and through uv's own credential store that uvcreds keeps fresh (no password variable in
+    uv's environment on the last two)."""
+    say(f"{vendor.name}: exported, secret-free, then uv's credential store")
     shell("uvcreds status | grep -E 'provider|token'", vendor.env, project)
     exported = shell(
         f'eval "$(uvcreds export)" && {UV} lock --no-cache -q && echo locked', vendor.env, project
     )
-    keyring = shell(
-        "uvcreds exec --keyring -- sh -c "
-        f"'env | grep -c _PASSWORD=; rm -f uv.lock; {UV} lock --no-cache -q && echo locked'",
-        vendor.env,
-        project,
-    )
-    return exported.stdout.endswith("locked\n") and keyring.stdout == "0\nlocked\n"
+    without = f"'env | grep -c _PASSWORD=; rm -f uv.lock; {UV} lock --no-cache -q && echo locked'"
+    keyring = shell(f"uvcreds exec --keyring -- sh -c {without}", vendor.env, project)
+    ok = exported.stdout.endswith("locked\n") and keyring.stdout == "0\nlocked\n"
+    if not vendor.in_store:
+        print("  (uv's store takes no empty username: a JFrog access token stays on the others)")
+        return ok
+    store = shell(f"uvcreds exec --store -- sh -c {without}", vendor.env, project)
+    return ok and store.stdout == "0\nlocked\n"
 
 
 def aws_walkthrough(
@@ -137,7 +142,7 @@ def aws_walkthrough(
     shell("uvcreds export | sed 's/PASSWORD=.*/PASSWORD=<token>/'", env, project)
     warm = time.perf_counter() - started
     shell("uvcreds status | grep token", env, project)
-    routes = both_routes(vendor, project)
+    routes = all_routes(vendor, project)
     return refused.returncode != 0 and done.returncode == 0 and routes, cold, warm
 
 
@@ -196,10 +201,11 @@ def main() -> int:
                     env,
                     'provider = "jfrog"\nusername = ""\npassword-env = "JFROG_TOKEN"',
                     index_keys='authenticate = "always"',
+                    in_store=False,
                 ),
             ]
             for vendor in others:
-                ok = both_routes(vendor, project_for(vendor, root)) and ok
+                ok = all_routes(vendor, project_for(vendor, root)) and ok
             print(
                 f"\nCodeArtifact was asked {codeartifact.request_count} time(s), Google "
                 f"{google.token_count}, the Azure credential provider {azure.call_count}; "
@@ -210,7 +216,8 @@ def main() -> int:
             for name, how in REAL.items():
                 print(f"  {name}: {how}")
             print(
-                '  Then `eval "$(uvcreds init bash)"` in ~/.bashrc (exported), or '
+                '  Then `eval "$(uvcreds init bash --store)"` in ~/.bashrc (uv\'s store, uv '
+                '0.8.15 or later), `eval "$(uvcreds init bash)"` (exported) or '
                 '`eval "$(uvcreds init bash --keyring)"` (secret-free); `uvcreds doctor` '
                 "explains any refusal."
             )

@@ -48,8 +48,8 @@ def test_scripts_demo_sh_works_from_a_fresh_copy(tmp_path: Path) -> None:
     assert done.stdout.rstrip().endswith("demo: OK")
     assert "CodeArtifact was asked 1 time(s), Google 1," in done.stdout
     for vendor in ("AWS CodeArtifact", "Google Artifact Registry", "Azure Artifacts", "JFrog"):
-        # Each vendor on both routes; secret-free with no password variable in uv's env.
+        # Each vendor on each route; the keyring and store routes with no password variable.
         assert f"# {vendor}" in done.stdout and f"  {vendor}" in done.stdout  # and the real one
-    assert done.stdout.count("\n  locked\n") == 8
-    assert done.stdout.count("\n  0\n  locked\n") == 4
+    assert done.stdout.count("\n  locked\n") == 11  # JFrog's token stays out of uv's store
+    assert done.stdout.count("\n  0\n  locked\n") == 7
     assert (checkout / ".venv" / "bin" / "uvcreds").is_file()
