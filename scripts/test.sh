@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Linux machine with Python 3.9+: the shells and tools
 # the tests drive (zsh, fish, direnv, strace) from apt when missing, a venv with uvcreds
-# and its test dependencies, then lint, types and every test.
+# and its test dependencies, then lint, types and every test (three pytest workers: the
+# tests mostly wait on uv, shells and local servers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,4 @@ python=${PYTHON:-python3}
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n 3 "$@"
