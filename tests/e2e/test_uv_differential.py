@@ -29,7 +29,7 @@ import pytest
 from tests.testing.helpers import make_isolated_env, run, uvcreds_cmd
 from tests.testing.uvlog import CredentialLog, env_stem, merge, run_uv
 from uvcreds.model import DESTINATIONS_ONLY
-from uvcreds.uv import commandline as uvargs
+from uvcreds.uv import commandline
 from uvcreds.uv import discovery as config
 
 if sys.version_info >= (3, 11):
@@ -1071,13 +1071,13 @@ def test_each_variable_reaches_what_uv_sends_it_to(layout: Layout, tmp_path: Pat
 
 @pytest.mark.parametrize("layout", _params(COMMAND_LAYOUTS))
 def test_each_command_reads_its_own_set(layout: Layout, tmp_path: Path) -> None:
-    """What `uvcreds exec -- uv ARGS` decides for (uvargs, then discovery in that command's
-    view) is exactly what that uv command reads; a place it keeps only to block a variable
+    """What `uvcreds exec -- uv ARGS` decides for (uv/commandline.py, then discovery in that
+    command's view) is exactly what that uv command reads; a place it keeps only to block a variable
     ("fallback", "upload") is no index of uv's."""
     case = materialize(layout, tmp_path)
     log, uv_context = case.uv()
     ((*args,),) = layout.commands
-    parsed = uvargs.parse(["uv", *(a.replace(ROOT, str(case.root)) for a in args)])
+    parsed = commandline.parse(["uv", *(a.replace(ROOT, str(case.root)) for a in args)])
     assert parsed is not None
     found = config.discover(case.cwd, parsed.view(case.env), command=parsed.kind)
     ours = {i.display_url for i in found.indexes if i.role not in DESTINATIONS_ONLY}

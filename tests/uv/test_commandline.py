@@ -1,4 +1,4 @@
-"""uvargs: uv's (and uvx's) command line, read as uv's clap parser reads it."""
+"""uv/commandline.py: uv's (and uvx's) command line, read as uv's clap parser reads it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.testing.helpers import uv_bin
-from uvcreds.uv import commandline as uvargs
+from uvcreds.uv import commandline
 from uvcreds.uv.commandline import PIP, PROJECT, PUBLISH, TOOL, parse
 
 
@@ -131,7 +131,7 @@ def test_every_option_the_installed_uv_takes_a_value_for_is_known(subcommand: li
     shown = subprocess.run(
         [uv_bin(), *subcommand, "--help"], capture_output=True, text=True, check=True
     ).stdout
-    known = uvargs.GLOBAL_VALUES | (uvargs.SUBCOMMAND_VALUES if subcommand else set())
+    known = commandline.GLOBAL_VALUES | (commandline.SUBCOMMAND_VALUES if subcommand else set())
     assert _value_options(shown) - known == set()
 
 

@@ -261,7 +261,7 @@ def test_variable_names_as_uv_forms_them(name: str, stem: str) -> None:
     assert name_problem(name) is None
 
 
-# --- each uv command's own set (uvargs kinds) ---------------------------------------------
+# --- each uv command's own set (uv/commandline.py kinds) ---------------------------------
 
 
 def workspace_with_a_shadowing_member(tmp_path: Path) -> Path:

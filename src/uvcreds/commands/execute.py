@@ -16,7 +16,7 @@ from uvcreds.errors import UvcredsError, say
 from uvcreds.pipeline import decide, resolve
 from uvcreds.routes import store as store_route
 from uvcreds.state.paths import Locations
-from uvcreds.uv import commandline as uvargs
+from uvcreds.uv import commandline
 from uvcreds.uv.discovery import working_dir
 
 
@@ -83,7 +83,7 @@ def exec_command(command: Sequence[str], *, publish: str | None, keyring: bool, 
             "index refused the credential, `uvcreds doctor` says why, or get a new one "
             f"(`uvcreds refresh {publish}`)"
         )
-    elif status > 0 and managed and uvargs.is_uv(command):
+    elif status > 0 and managed and commandline.is_uv(command):
         say(
             f"uv exited with {status}; if index {managed[0]!r} or another that uvcreds "
             "manages refused its credential (or said a package does not exist), "
@@ -95,12 +95,12 @@ def exec_command(command: Sequence[str], *, publish: str | None, keyring: bool, 
 def _collect_for(command: Sequence[str], **kwargs: Any) -> decide.Result:
     """exec: for uv (or uvx), the project and indexes of the command it runs, read from its
     own options as uv reads them; for any other program, what `export` gives."""
-    parsed = uvargs.parse(command)
+    parsed = commandline.parse(command)
     if parsed is None:
         return resolve.collect(Path.cwd(), os.environ, Locations(os.environ), warn=say, **kwargs)
     view = parsed.view(os.environ)
     publish = kwargs.get("publish")
-    if publish and parsed.kind == uvargs.PUBLISH:
+    if publish and parsed.kind == commandline.PUBLISH:
         view.setdefault("UV_PUBLISH_INDEX", publish)  # exec sets it for uv, unless uv has one
     script = parsed.script
     if script is not None and not (working_dir(Path.cwd(), view) / script).is_file():
@@ -111,7 +111,7 @@ def _collect_for(command: Sequence[str], **kwargs: Any) -> decide.Result:
         Locations(os.environ),
         script=Path(script) if script is not None else None,
         command=parsed.kind,
-        keep_plan=parsed.kind == uvargs.PROJECT
+        keep_plan=parsed.kind == commandline.PROJECT
         and view == dict(os.environ),  # the shell's own view
         warn=say,
         **kwargs,
@@ -122,7 +122,7 @@ def _store_collect(command: Sequence[str]) -> decide.Result:
     """exec --store: the pipeline, due tokens renewed now, and uv's store brought up to date
     (with the uv that COMMAND is, when it is uv)."""
     environ, locations = os.environ, Locations(os.environ)
-    parsed = uvargs.parse(command)
+    parsed = commandline.parse(command)
     script = parsed.script if parsed is not None else None
     if script is not None and not (working_dir(Path.cwd(), environ) / script).is_file():
         script = None  # uv says so itself

@@ -39,7 +39,7 @@ from uvcreds.pipeline.publish import publish_command, publish_variables
 from uvcreds.pipeline.settings import resolve, user_config
 from uvcreds.state import cache, plan, trust
 from uvcreds.state.paths import Locations
-from uvcreds.uv import commandline as uvargs
+from uvcreds.uv import commandline
 from uvcreds.uv.discovery import discover
 from uvcreds.uv.found import Discovery
 
@@ -52,7 +52,7 @@ def plan_decisions(
     locations: Locations,
     *,
     script: Path | None = None,
-    command: str = uvargs.PROJECT,
+    command: str = commandline.PROJECT,
 ) -> tuple[Result, RecordingEnviron]:
     """Steps 1 to 3 without fetching anything: what status, logout and doctor show."""
     recorded = RecordingEnviron(environ)
@@ -81,7 +81,7 @@ def collect(
     names: set[str] | None = None,
     per_url: bool = False,
     publish: str | None = None,
-    command: str = uvargs.PROJECT,
+    command: str = commandline.PROJECT,
     keep_plan: bool = True,
     warn: Warn,
     progress: Warn | None = None,
@@ -96,8 +96,9 @@ def collect(
     `publish`: also UV_PUBLISH_* for uploading through that index (`Result.publish`);
     UvcredsError when none may be set.
 
-    `command`: the index set of that uv command (uvargs), for `exec`; `keep_plan`: save the
-    plan for the fast path (never for another command's view than the shell's).
+    `command`: the index set of that uv command (uv/commandline.py), for `exec`;
+    `keep_plan`: save the plan for the fast path (never for another command's view than
+    the shell's).
 
     `refresh`: USE takes a usable cached token (starting a background refresh when it is due),
     DUE fetches the tokens of `names` (all when None) that are still due once the lock is
@@ -148,7 +149,7 @@ def collect(
             warn(f"{refused}; plans are not kept, so every run takes the slow path")
     if publish is not None:
         result.publish = publish_variables(result, recorded, publish, cwd, locations, warn)
-    elif command == uvargs.PUBLISH:
+    elif command == commandline.PUBLISH:
         result.publish = publish_command(result, recorded, cwd, locations, warn)
     return result
 

@@ -1,3 +1,2 @@
-"""The routes that hand the pipeline's decision to uv: `store/` (uv's own credential
-store). The environment and keyring routes still live in the flat modules (hook.py,
-answers.py) until they move here."""
+"""The routes that hand a decision to uv: exported variables (env/), uvcreds as uv's keyring
+(keyring/), and uv's own credential store (store/)."""

@@ -13,7 +13,7 @@ uv's source is the authority (crates/uv/src/lib.rs, uv-workspace, uv-settings); 
   whatever the settings say.
 
 That is what project commands read, and the union `export` and `hook` take. `exec` reads
-the uv command line it runs (uvargs) and asks for that command's own set (`command`).
+the uv command line it runs (uv/commandline.py) and asks for that command's own set (`command`).
 
 uv sends `UV_INDEX_<V>_*` to every one of these indexes whose name maps to `<V>`, so
 discovery returns them all; the pipeline decides per variable (resolve.py).
@@ -35,7 +35,7 @@ from typing import Any
 from uvcreds import urls
 from uvcreds.model import FALLBACK, IDLE, PROJECT, SETTINGS, UPLOAD, Index, Problem
 from uvcreds.names import env_stem, name_problem
-from uvcreds.uv import commandline as uvargs
+from uvcreds.uv import commandline
 
 if sys.version_info >= (3, 11):
     pass
@@ -52,20 +52,20 @@ def discover(
     environ: Mapping[str, str],
     *,
     script: Path | None = None,
-    command: str = uvargs.PROJECT,
+    command: str = commandline.PROJECT,
 ) -> Discovery:
     """Every named index uv reads a credential variable for, run from `cwd`.
 
-    `command` is what the uv command reads (uvargs): PROJECT everything (also the union
+    `command` is what the uv command reads (uv/commandline.py): PROJECT everything (also the union
     that `export` and `hook` take, since no command is known); PIP the settings and its
     flags, the members' indexes only as places a credential could go; TOOL the user's and
     the system's settings and the flags, no project; PUBLISH the settings files alone."""
     found = Discovery(project_dir=_project_dir(cwd, environ, script))
     working = working_dir(cwd, environ)
-    if command != uvargs.PUBLISH:  # publish has no `--index NAME=URL`: UV_INDEX is not read
+    if command != commandline.PUBLISH:  # publish has no `--index NAME=URL`: UV_INDEX is not read
         for variable in ENV_SOURCES:
             _add_env_entries(found, variable, environ.get(variable, ""))
-    if command == uvargs.TOOL:  # uv reads no local configuration for `uv tool` and uvx
+    if command == commandline.TOOL:  # uv reads no local configuration for `uv tool` and uvx
         _add_settings(found, environ, working, [])
         return found
     script_file = working / script if script is not None else None
@@ -84,14 +84,14 @@ def discover(
         found.project_reads.update(here.project_reads)
         starts.append(here.root or working)
     _add_settings(found, environ, working, starts)
-    if script_table is None and command != uvargs.PUBLISH:
-        role = PROJECT if command == uvargs.PROJECT else FALLBACK
+    if script_table is None and command != commandline.PUBLISH:
+        role = PROJECT if command == commandline.PROJECT else FALLBACK
         for pyproject in members:
             table = _tool_uv(found, pyproject) or {}
             _add_indexes(found, table.get("index"), pyproject, "[[tool.uv.index]]", role)
-    if command in (uvargs.PROJECT, uvargs.PUBLISH):
+    if command in (commandline.PROJECT, commandline.PUBLISH):
         _add_uploads(found)
-    if command == uvargs.PUBLISH:
+    if command == commandline.PUBLISH:
         _add_publish_requests(found, environ)
         _idle_unless_checked(found, environ)
     return found

@@ -2,11 +2,12 @@
 
 A shell calls `uvcreds hook` only when its directory changed, a watched file is newer than
 its stamp, a secret variable changed, a token falls due or a retry is due; then this file
-answers from the saved plan (plan.py) and the token cache (cache.py) with the standard
-library alone. When it cannot (no valid plan, a token missing or due, a secret not in the
-environment), `run_fast` returns None and the full path (commands.py) answers, writing a
-new plan on its way. Both share `respond`, which turns the variables wanted here into the
-change against what this shell already has (`shell_changes`, a pure function).
+answers from the saved plan (state/plan.py) and the token cache (state/cache.py) with the
+standard library alone. When it cannot (no valid plan, a token missing or due, a secret not
+in the environment), `run_fast` returns None and the full path (commands/plain.py)
+answers, writing a new plan on its way. Both share `respond`, which turns the variables
+wanted here into the change against what this shell already has (`shell_changes`, a pure
+function).
 
 In secret-free mode (`--keyring`) the shell gets no password: only the usernames,
 `UV_KEYRING_PROVIDER=subprocess`, and uvcreds' own `keyring` program first on PATH.
