@@ -23,8 +23,6 @@ import zlib
 from uvcreds.argv import Export, Hook
 from uvcreds.errors import UvcredsError
 from uvcreds.names import is_own_variable, stem_variables
-from uvcreds.routes.env.formats import render as render_format
-from uvcreds.routes.env.formats import warnings as format_warnings
 from uvcreds.routes.env.shells import SHELLS
 from uvcreds.state import cache, fastjson, plan, secure
 from uvcreds.state.paths import Locations
@@ -57,6 +55,9 @@ def run_fast(command: Export | Hook, environ: Mapping[str, str]) -> int | None:
         return None
     values, due, watched, variables, asked = found
     if isinstance(command, Export):
+        from uvcreds.routes.env.formats import render as render_format
+        from uvcreds.routes.env.formats import warnings as format_warnings
+
         if format_warnings(command.format, values):
             return None  # the full path prints them
         out = render_format(command.format, values, environ, watch_paths(watched, locations))
