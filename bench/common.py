@@ -63,3 +63,18 @@ def clean_env(root: Path) -> dict[str, str]:
     env["UVCREDS_CONFIG"] = str(root / "config.toml")
     (root / "home").mkdir(parents=True, exist_ok=True)
     return env
+
+
+def uv_env(root: Path, extra: Mapping[str, str]) -> dict[str, str]:
+    """clean_env for uv runs under `root`: its own cache and user config, this Python, no
+    downloads, no proxy; `extra` on top (a vendor fake's variables)."""
+    env = clean_env(root)
+    env.update(extra)
+    env.update(
+        UV_CACHE_DIR=str(root / "uv-cache"),
+        UV_PYTHON=sys.executable,
+        UV_PYTHON_DOWNLOADS="never",
+        XDG_CONFIG_HOME=str(root / "home" / ".config"),
+        NO_PROXY="*",
+    )
+    return env

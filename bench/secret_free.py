@@ -48,7 +48,7 @@ import uv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # for the tests' fakes
-from common import ROOT, clean_env, installed_uvcreds
+from common import ROOT, installed_uvcreds, uv_env
 from tests.testing.fakes.codeartifact import CodeArtifactFake
 from tests.testing.fakes.index import build_wheel
 
@@ -269,15 +269,7 @@ def inside(setup: Mapping[str, str]) -> None:
     with tempfile.TemporaryDirectory() as tmp, CodeArtifactFake(TOKEN) as codeartifact:
         root = Path(tmp)
         wheels = {n: build_wheel(root / "wheels", n, "1.0") for n in ("pkg-a", "pkg-b", "pkg-c")}
-        env = clean_env(root)
-        env.update(codeartifact.aws_env(root))
-        env.update(
-            UV_CACHE_DIR=str(root / "uv-cache"),
-            UV_PYTHON=sys.executable,
-            UV_PYTHON_DOWNLOADS="never",
-            XDG_CONFIG_HOME=str(root / "home" / ".config"),
-            NO_PROXY="*",
-        )
+        env = uv_env(root, codeartifact.aws_env(root))
         print("1. uv lock --refresh: secret-free mode against static UV_INDEX_* variables")
         print("   (warm caches; one local index per realm; medians of runs taken in turns)")
         servers = [StaticIndex({n: w}) for n, w in wheels.items()]

@@ -34,7 +34,7 @@ import uv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # for the tests' fakes
-from common import clean_env, installed_uvcreds
+from common import installed_uvcreds, uv_env
 from secret_free import (
     DOMAIN,
     OWNER,
@@ -59,15 +59,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, CodeArtifactFake(TOKEN) as codeartifact:
         root = Path(tmp)
         wheels = {n: build_wheel(root / "wheels", n, "1.0") for n in ("pkg-a", "pkg-b", "pkg-c")}
-        env = clean_env(root)
-        env.update(codeartifact.aws_env(root))
+        env = uv_env(root, codeartifact.aws_env(root))
         env.update(
-            UV_CACHE_DIR=str(root / "uv-cache"),
-            UV_PYTHON=sys.executable,
-            UV_PYTHON_DOWNLOADS="never",
-            XDG_CONFIG_HOME=str(root / "home" / ".config"),
             UV_CREDENTIALS_DIR=str(root / "uv-credentials"),
-            NO_PROXY="*",
             PATH=os.path.dirname(uv_bin) + os.pathsep + os.environ.get("PATH", ""),
         )
         servers = [StaticIndex({n: w}) for n, w in wheels.items()]
