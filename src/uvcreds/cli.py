@@ -187,7 +187,7 @@ def refresh(names: Sequence[str], due: bool, script: Path | None) -> None:
     mode = obtain.DUE if due else obtain.FORCE
     result = _collect(script, refresh=mode, names=set(names) if names else None)
     _check_names(result, names)
-    renewed = store_route.keep(result, os.environ, Locations(os.environ), only_own=True)
+    renewed, _ = store_route.keep(result, os.environ, Locations(os.environ), only_own=True)
     for message in [*result.messages(), *renewed]:
         _warn(message)
     if not result.ok:

@@ -134,7 +134,7 @@ def _store_collect(command: Sequence[str]) -> decide.Result:
         say,
         script=Path(script) if script is not None else None,
     )
-    for message in store_route.keep(result, environ, locations, command):
+    for message in store_route.keep(result, environ, locations, command)[0]:
         say(message)
     return result
 

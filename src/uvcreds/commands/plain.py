@@ -74,7 +74,7 @@ def hook_change(
         if store:
             result = store_route.collect(Path(cwd), environ, locations, said.append, warn)
             values: dict[str, str] = {}
-            kept, check_at = store_route.keep_until(result, environ, locations)
+            kept, check_at = store_route.keep(result, environ, locations)
             said += kept
             result.due_at = min(result.due_at, check_at)
             asked = False  # uv reads its store itself; it asks no keyring

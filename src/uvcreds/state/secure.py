@@ -28,12 +28,9 @@ def _ours(info: os.stat_result) -> bool:
 def check_directory(path: str, what: str) -> bool:
     """True when `path` is a safe directory of ours, False when it does not exist; raises
     UvcredsError (naming it and the fix) when another user could read or plant files in it."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
+    info = _stat(path, path, what, follow=False)
+    if info is None:
         return False
-    except OSError as exc:
-        raise UvcredsError(f"{path}: cannot use the {what}: {exc.strerror}") from None
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         raise UvcredsError(f"{path}: the {what} must be a real directory, not a link or file")
     if not _ours(info):
@@ -50,12 +47,9 @@ def trusted_file(path: str, what: str) -> bool:
     root's and directories no one else can write (a world-writable one only with the sticky
     bit, as /tmp: others cannot replace what is ours there); else UvcredsError naming it."""
     absolute = os.path.abspath(path)
-    try:
-        info = os.stat(absolute)
-    except FileNotFoundError:
+    info = _stat(absolute, path, what, follow=True)
+    if info is None:
         return False
-    except OSError as exc:
-        raise UvcredsError(f"{path}: cannot use the {what}: {exc.strerror}") from None
     if not hasattr(os, "getuid"):  # Windows: no POSIX owners or modes; ACLs guard the profile
         return True
     if not stat.S_ISREG(info.st_mode):
@@ -71,6 +65,16 @@ def trusted_file(path: str, what: str) -> bool:
     for directory in dict.fromkeys([*_parents(absolute), *_parents(real)]):
         _check_parent(directory, path, what)
     return True
+
+
+def _stat(path: str, shown: str, what: str, *, follow: bool) -> os.stat_result | None:
+    """The file's status, None when nothing is there, UvcredsError when it cannot be read."""
+    try:
+        return os.stat(path) if follow else os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UvcredsError(f"{shown}: cannot use the {what}: {exc.strerror}") from None
 
 
 def _ours_or_root(info: os.stat_result) -> bool:

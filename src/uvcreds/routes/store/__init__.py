@@ -57,22 +57,11 @@ def keep(
     command: Sequence[str] = (),
     *,
     only_own: bool = False,
-) -> list[str]:
-    """Bring uv's store up to date with `result`; the lines to say (never a secret).
-    `only_own` (refresh): renew uvcreds' entries there, add none."""
-    return keep_until(result, environ, locations, command, only_own=only_own)[0]
-
-
-def keep_until(
-    result: decide.Result,
-    environ: Mapping[str, str],
-    locations: Locations,
-    command: Sequence[str] = (),
-    *,
-    only_own: bool = False,
 ) -> tuple[list[str], float]:
-    """keep, and when to look again: an entry of uvcreds' left in the store (another
-    project's) is removed once its token is under a minute from expiring."""
+    """Bring uv's store up to date with `result`: the lines to say (never a secret), and
+    when to look again (an entry of uvcreds' left there for another project is removed once
+    its token is under a minute from expiring). `only_own` (refresh): renew uvcreds'
+    entries there, add none."""
     wants, problems = keeper.wanted(result)
     if only_own:
         if not records.load(locations.data_dir)[0]:
