@@ -10,7 +10,7 @@ from pathlib import Path
 from uvcreds import names, urls
 from uvcreds.errors import UvcredsError
 from uvcreds.model import Credential, Index
-from uvcreds.pipeline.decide import Result, decide
+from uvcreds.pipeline.decide import Result, decide, scope_of
 from uvcreds.pipeline.environment import RecordingEnviron
 from uvcreds.pipeline.obtain import USE, obtain, refresh_in_background, usable_cache
 from uvcreds.pipeline.settings import Credentials, Resolved, resolve
@@ -33,16 +33,17 @@ def standalone(url: urls.Url, environ: RecordingEnviron, credentials: Credential
     return dataclasses.replace(item, index=bound)
 
 
-def obtain_alone(
+def answer_for(
     item: Resolved,
+    url: urls.Url,
     result: Result,
     recorded: RecordingEnviron,
     cwd: Path,
     locations: Locations,
     warn: Warn,
 ) -> tuple[Credential, str] | None:
-    """One index's credential and username, decided for that index alone (None: it has no
-    provider or a problem)."""
+    """The credential and username `item` gives a request to `url`, decided for that index
+    alone; None when it has no provider or a problem, or its scope does not cover `url`."""
     if item.provider_module is None or item.problem is not None:
         return None
     decision = decide(names.env_stem(item.index.name), [item])
@@ -55,4 +56,7 @@ def obtain_alone(
     if due_keys:
         refresh_in_background(cwd, None, recorded)
     assert decision.credential is not None
+    request = Index(item.index.name, str(url), item.index.source, target=url)
+    if not scope_of(item, decision.credential).covers(request):
+        return None
     return decision.credential, decision.username

@@ -9,7 +9,7 @@ from pathlib import Path
 from uvcreds import urls
 from uvcreds.errors import UvcredsError
 from uvcreds.model import Credential, Index, Problem
-from uvcreds.pipeline.alone import obtain_alone, standalone
+from uvcreds.pipeline.alone import answer_for, standalone
 from uvcreds.pipeline.decide import Decision, Result, scope_of
 from uvcreds.pipeline.environment import RecordingEnviron
 from uvcreds.state.paths import Locations
@@ -73,9 +73,8 @@ def _publish_to(
             "UV_PUBLISH_* are not set"
         ) from None
     item = standalone(target, recorded, result.credentials)
-    answer = obtain_alone(item, result, recorded, cwd, locations, warn)
-    upload = Index("publish", str(target), source, target=target)
-    if answer is not None and scope_of(item, answer[0]).covers(upload):
+    answer = answer_for(item, target, result, recorded, cwd, locations, warn)
+    if answer is not None:
         return {"UV_PUBLISH_USERNAME": answer[1], "UV_PUBLISH_PASSWORD": answer[0].password}
     if not source:
         return {}  # PyPI, which uvcreds was not asked to serve
@@ -120,10 +119,7 @@ def publish_variables(
     found = _own_upload(decision, target, index)
     if found is None:
         item = standalone(target, recorded, result.credentials)
-        answer = obtain_alone(item, result, recorded, cwd, locations, warn)
-        upload = Index(name, str(target), index.source, target=target)
-        if answer is not None and scope_of(item, answer[0]).covers(upload):
-            found = answer
+        found = answer_for(item, target, result, recorded, cwd, locations, warn)
     if found is None and decision.problem is not None and not decision.blocked:
         raise UvcredsError(decision.problem)  # the index's own credential: say why it failed
     if found is None:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from uvcreds import urls
 from uvcreds.errors import UvcredsError
-from uvcreds.model import Index, Problem
-from uvcreds.pipeline.alone import obtain_alone, standalone
+from uvcreds.model import Problem
+from uvcreds.pipeline.alone import answer_for, standalone
 from uvcreds.pipeline.decide import (
     Result,
     blocked,
@@ -168,11 +168,8 @@ def credential_for(
     )
     if item is None:
         item = standalone(url, recorded, result.credentials)
-    request = Index(item.index.name, str(url), item.index.source, target=url)
-    found = obtain_alone(item, result, recorded, cwd, locations, warn)
-    if found is None or not scope_of(item, found[0]).covers(request):
-        return None
-    return found[1], found[0].password
+    found = answer_for(item, url, result, recorded, cwd, locations, warn)
+    return None if found is None else (found[1], found[0].password)
 
 
 def _watched(discovery: Discovery, locations: Locations) -> list[str]:
