@@ -17,10 +17,6 @@ Imported by the fast path (the keyring answers): standard library only, no `re`.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
 SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # WHATWG "forbidden domain code points" (after percent-decoding the host).
@@ -122,11 +118,6 @@ def parse_publish(text: str) -> Url:
     if parsed is None:
         raise UrlError("not an http(s) URL")
     return parsed
-
-
-def parse_all(texts: Sequence[str]) -> list[Url]:
-    """Each text that is an http(s) URL, parsed (UrlError for one that does not parse)."""
-    return [url for url in map(parse, texts) if url is not None]
 
 
 def display(text: str) -> str:

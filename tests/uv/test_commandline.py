@@ -92,11 +92,6 @@ def test_publish() -> None:
     parsed = parse(["uv", "publish", "--index", "corp", "--check-url=http://c/", "dist/x.whl"])
     assert parsed is not None
     view = parsed.view({"UV_INDEX": "a=http://a/", "UV_DEFAULT_INDEX": "b=http://b/"})
-    assert (parsed.publish_index, parsed.check_url, parsed.publish_url) == (
-        "corp",
-        "http://c/",
-        None,
-    )
     assert view == {"UV_PUBLISH_INDEX": "corp", "UV_PUBLISH_CHECK_URL": "http://c/"}
     url = parse(["uv", "publish", "--publish-url", "http://up/"])
     assert url is not None

@@ -102,14 +102,11 @@ def _collect_for(command: Sequence[str], **kwargs: Any) -> decide.Result:
     publish = kwargs.get("publish")
     if publish and parsed.kind == commandline.PUBLISH:
         view.setdefault("UV_PUBLISH_INDEX", publish)  # exec sets it for uv, unless uv has one
-    script = parsed.script
-    if script is not None and not (working_dir(Path.cwd(), view) / script).is_file():
-        script = None  # uv says so itself
     return resolve.collect(
         Path.cwd(),
         view,
         Locations(os.environ),
-        script=Path(script) if script is not None else None,
+        script=_script(parsed, view),
         command=parsed.kind,
         keep_plan=parsed.kind == commandline.PROJECT
         and view == dict(os.environ),  # the shell's own view
@@ -123,20 +120,19 @@ def _store_collect(command: Sequence[str]) -> decide.Result:
     (with the uv that COMMAND is, when it is uv)."""
     environ, locations = os.environ, Locations(os.environ)
     parsed = commandline.parse(command)
-    script = parsed.script if parsed is not None else None
-    if script is not None and not (working_dir(Path.cwd(), environ) / script).is_file():
-        script = None  # uv says so itself
-    result = store_route.collect(
-        Path.cwd(),
-        environ,
-        locations,
-        say,
-        say,
-        script=Path(script) if script is not None else None,
-    )
+    script = _script(parsed, environ) if parsed is not None else None
+    result = store_route.collect(Path.cwd(), environ, locations, say, say, script=script)
     for message in store_route.keep(result, environ, locations, command)[0]:
         say(message)
     return result
+
+
+def _script(parsed: commandline.UvCommand, view: Mapping[str, str]) -> Path | None:
+    """The PEP 723 script the uv command reads, when it is a file (else uv says so itself)."""
+    script = parsed.script
+    if script is None or not (working_dir(Path.cwd(), view) / script).is_file():
+        return None
+    return Path(script)
 
 
 def _keyring_environment(values: dict[str, str], *, asked: bool) -> dict[str, str]:

@@ -179,19 +179,6 @@ class UvCommand:
         return None
 
     @property
-    def publish_index(self) -> str | None:
-        """`uv publish --index NAME` (its `--index` is a name, not `name=url`)."""
-        return self.last("--index") if self.kind == PUBLISH else None
-
-    @property
-    def publish_url(self) -> str | None:
-        return self.last("--publish-url") if self.kind == PUBLISH else None
-
-    @property
-    def check_url(self) -> str | None:
-        return self.last("--check-url") if self.kind == PUBLISH else None
-
-    @property
     def _isolated_drops(self) -> bool:
         """The deprecated `--isolated` drops the settings files outside the project, tool and
         python commands (crates/uv/src/lib.rs); for `uv run`, uvx and the rest it is another
