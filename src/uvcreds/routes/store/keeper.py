@@ -151,7 +151,9 @@ def keep(
                     f"index {record.index!r}: its token expired and was not renewed; uvcreds "
                     f"removed its entry for {record.service} from uv's store"
                 )
-        records.save(locations.data_dir, [*elsewhere, *own.values()])
+        now_kept = [*elsewhere, *own.values()]
+        if warning or set(now_kept) != set(kept):  # a durable write: only for a change
+            records.save(locations.data_dir, now_kept)
         ends = [r.expires_at - cache.EXPORT_MARGIN for r in own.values() if r.expires_at]
         outcome.check_at = min([cache.NEVER, *ends])
     return outcome
