@@ -147,6 +147,7 @@ def _add_uploads(found: Discovery, publish_url: str | None = None) -> None:
     (measured with uv 0.13; on another host it carries none). One that does not parse is a
     destination nothing covers. With `publish_url` (`uv publish --publish-url URL`), that
     URL stands for every settings index's own."""
+    present = set(found.indexes)  # a set: a hostile file may hold a thousand of them
     for index in found.settings_indexes():
         upload_url = publish_url or index.publish_url
         if not upload_url or index.target is None:
@@ -158,7 +159,8 @@ def _add_uploads(found: Discovery, publish_url: str | None = None) -> None:
         if target is not None and target.origin != index.target.origin:
             continue
         upload = Index(index.name, upload_url, index.source, UPLOAD, None, target, error)
-        if upload not in found.indexes:
+        if upload not in present:
+            present.add(upload)
             found.indexes.append(upload)
 
 
